@@ -1,0 +1,980 @@
+// Generated from openapi.yaml by `pnpm generate`; do not edit by hand.
+
+export type paths = {
+    "/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List jobs, newest first */
+        get: operations["listJobs"];
+        put?: never;
+        /**
+         * Enqueue one job
+         * @description Returns `201` with the new job. When `idempotency_key` names a job that already
+         *     exists, returns `200` with that job and creates nothing.
+         */
+        post: operations["enqueueJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enqueue 1 to 1000 jobs, all or nothing
+         * @description Either every job is stored or none is. An invalid element is named by its index
+         *     (`/jobs/3/type`). Elements whose `idempotency_key` already exists return the
+         *     existing job in their place.
+         */
+        post: operations["enqueueJobs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read one job */
+        get: operations["getJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The job's history, oldest first */
+        get: operations["listJobEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a job
+         * @description A pending job is cancelled at once (`200`). A running job gets
+         *     `cancel_requested: true` (`202`); its agent aborts it and it ends `cancelled`,
+         *     never retried. A job that already ended answers `409`.
+         */
+        post: operations["cancelJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a failed or cancelled job again
+         * @description Moves a failed or cancelled job back to pending, runnable now, with one more
+         *     attempt allowed. The body may raise `max_attempts` further.
+         */
+        post: operations["retryJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/next-job": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lease up to `max` runnable jobs, waiting up to `wait_ms` for one
+         * @description Only pending jobs whose `run_at` has passed are leased, highest `priority` first,
+         *     then earliest `run_at`, then id. Leasing sets `status: running`, increments
+         *     `attempt` and `version`, and sets `lease_expires_at = now + lease_ms`. With
+         *     `wait_ms` the request is held open and answers within milliseconds of a matching
+         *     job becoming runnable; it answers `{jobs: []}` when the wait runs out.
+         */
+        post: operations["leaseJobs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{id}/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Extend a lease and report progress
+         * @description Extends the lease by the job's `lease_ms`. A `409` means the worker no longer
+         *     holds this lease (it expired, the job was re-leased, cancelled or finished) and
+         *     must stop the job without reporting it.
+         */
+        post: operations["heartbeatJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report the outcome of an attempt
+         * @description `completed` stores the result. `failed` with attempts left and `retryable`
+         *     (default true) makes the job pending again with `run_at = now + backoff`;
+         *     otherwise it ends `failed`. A job whose cancellation was requested ends
+         *     `cancelled` when reported failed.
+         *
+         *     A report for a `version` that is not the job's current lease answers `409`
+         *     with the job's current `status` and `version` and leaves the job untouched;
+         *     the refused result or error is still kept in the job's events as superseded.
+         *     The same report repeated with the same `version` and outcome (a retry after a
+         *     lost response) answers `200` and is applied once.
+         */
+        post: operations["completeJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Agents seen recently */
+        get: operations["listWorkers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Job counts and queue age */
+        get: operations["getStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.yaml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This document */
+        get: operations["getContract"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+};
+export type webhooks = Record<string, never>;
+export type components = {
+    schemas: {
+        /**
+         * @description `pending`: waiting to run, including scheduled for later and waiting for a retry.
+         *     `running`: leased to a worker. `completed`, `failed`, `cancelled`: terminal.
+         * @enum {string}
+         */
+        JobStatus: "pending" | "running" | "completed" | "failed" | "cancelled";
+        JobType: string;
+        QueueName: string;
+        /**
+         * Format: date-time
+         * @description RFC 3339, UTC, with milliseconds.
+         */
+        Timestamp: string;
+        Backoff: {
+            /** @enum {string} */
+            strategy: "exponential" | "linear" | "fixed";
+            base_ms: number;
+            max_ms: number;
+            jitter: boolean;
+        };
+        /**
+         * @description Delay before attempt n+1 after the n-th failure: exponential
+         *     `min(max_ms, base_ms·2^(n−1))`, linear `min(max_ms, base_ms·n)`, fixed `base_ms`.
+         *     With jitter the delay is uniformly random in [d/2, d].
+         */
+        BackoffInput: {
+            /**
+             * @default exponential
+             * @enum {string}
+             */
+            strategy?: "exponential" | "linear" | "fixed";
+            /** @default 1000 */
+            base_ms?: number;
+            /** @default 3600000 */
+            max_ms?: number;
+            /** @default true */
+            jitter?: boolean;
+        };
+        Progress: {
+            current: number;
+            total?: number | null;
+            message?: string | null;
+        };
+        JobError: {
+            message: string;
+            code: string | null;
+            retryable: boolean;
+        };
+        JobErrorInput: {
+            message: string;
+            code?: string;
+            /** @default true */
+            retryable?: boolean;
+        };
+        Job: {
+            id: string;
+            type: components["schemas"]["JobType"];
+            queue: components["schemas"]["QueueName"];
+            /** @description Any JSON value. */
+            payload: unknown;
+            priority: number;
+            status: components["schemas"]["JobStatus"];
+            /** @description Attempts started so far; the running attempt's number while running. */
+            attempt: number;
+            max_attempts: number;
+            backoff: components["schemas"]["Backoff"];
+            timeout_ms: number;
+            lease_ms: number;
+            run_at: components["schemas"]["Timestamp"];
+            /** @description Bumped by every transition; heartbeats and reports must carry the leased version. */
+            version: number;
+            idempotency_key: string | null;
+            parent_id: string | null;
+            /** @description The worker holding (or that last held) the lease. */
+            worker_id: string | null;
+            lease_expires_at: components["schemas"]["Timestamp"] | null;
+            progress: components["schemas"]["Progress"] | null;
+            /** @description What the handler returned (any JSON), or null. */
+            result: unknown;
+            /** @description The last failed attempt's error, or null. */
+            error: components["schemas"]["JobError"] | null;
+            cancel_requested: boolean;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+            /** @description When the latest attempt was leased. */
+            started_at: components["schemas"]["Timestamp"] | null;
+            /** @description When the job reached a terminal status. */
+            finished_at: components["schemas"]["Timestamp"] | null;
+        };
+        JobInput: {
+            type: components["schemas"]["JobType"];
+            /** @description Any JSON value; defaults to `{}`. */
+            payload?: unknown;
+            /** @default default */
+            queue?: components["schemas"]["QueueName"];
+            /** @default 0 */
+            priority?: number;
+            /**
+             * Format: date-time
+             * @description Not before this instant. Not together with `delay_ms`.
+             */
+            run_at?: string;
+            /** @description Not before this many milliseconds from now. Not together with `run_at`. */
+            delay_ms?: number;
+            /** @default 3 */
+            max_attempts?: number;
+            backoff?: components["schemas"]["BackoffInput"];
+            /**
+             * @description Execution limit the agent enforces.
+             * @default 300000
+             */
+            timeout_ms?: number;
+            /** @default 30000 */
+            lease_ms?: number;
+            idempotency_key?: string;
+            parent_id?: string;
+        };
+        JobBatchInput: {
+            jobs: components["schemas"]["JobInput"][];
+        };
+        RetryInput: {
+            /** @description Raise the attempt limit; at least one more attempt is always allowed. */
+            max_attempts?: number;
+        };
+        AgentInfo: {
+            hostname?: string;
+            version?: string;
+            concurrency?: number;
+        };
+        LeaseInput: {
+            worker_id: string;
+            /** @description Lease only these types; absent means any. */
+            types?: components["schemas"]["JobType"][];
+            /** @description Lease only from these queues; absent means any. */
+            queues?: components["schemas"]["QueueName"][];
+            /** @default 1 */
+            max?: number;
+            /** @default 0 */
+            wait_ms?: number;
+            agent?: components["schemas"]["AgentInfo"];
+        };
+        HeartbeatInput: {
+            worker_id: string;
+            version: number;
+            progress?: {
+                current: number;
+                total?: number;
+                message?: string;
+            };
+        };
+        HeartbeatResult: {
+            lease_expires_at: components["schemas"]["Timestamp"];
+            cancel_requested: boolean;
+        };
+        CompleteInput: {
+            worker_id: string;
+            version: number;
+            /** @enum {string} */
+            status: "completed" | "failed";
+            /** @description Any JSON value; only with `completed`. */
+            result?: unknown;
+            error?: components["schemas"]["JobErrorInput"];
+        };
+        JobList: {
+            jobs: components["schemas"]["Job"][];
+        };
+        JobPage: {
+            jobs: components["schemas"]["Job"][];
+            /** @description Pass as `cursor` for the next page; null at the end. */
+            next_cursor: string | null;
+        };
+        /** @enum {string} */
+        JobEventType: "enqueued" | "leased" | "progress" | "completed" | "failed" | "retry_scheduled" | "lease_expired" | "cancel_requested" | "cancelled" | "retried" | "report_superseded";
+        JobEvent: {
+            id: number;
+            job_id: string;
+            type: components["schemas"]["JobEventType"];
+            at: components["schemas"]["Timestamp"];
+            attempt: number;
+            /** @description The job's version after the event (for `report_superseded`, the refused report's version). */
+            version: number;
+            worker_id: string | null;
+            /** @description Event-specific facts, e.g. `run_at` of a scheduled retry, the error, the result. */
+            details: Record<string, never>;
+        };
+        JobEventList: {
+            events: components["schemas"]["JobEvent"][];
+        };
+        Worker: {
+            worker_id: string;
+            first_seen: components["schemas"]["Timestamp"];
+            last_seen: components["schemas"]["Timestamp"];
+            running_jobs: number;
+            /** @description The types it asked for; null means any. */
+            types: string[] | null;
+            /** @description The queues it asked for; null means any. */
+            queues: string[] | null;
+            agent: components["schemas"]["AgentInfo"] | null;
+        };
+        WorkerList: {
+            workers: components["schemas"]["Worker"][];
+        };
+        StatusCounts: {
+            pending: number;
+            running: number;
+            completed: number;
+            failed: number;
+            cancelled: number;
+        };
+        QueueStats: {
+            counts: components["schemas"]["StatusCounts"];
+            /** @description How long the oldest runnable pending job has waited since its `run_at`; null when none waits. */
+            oldest_runnable_age_ms: number | null;
+        };
+        Stats: {
+            counts: components["schemas"]["StatusCounts"];
+            queues: {
+                [key: string]: components["schemas"]["QueueStats"];
+            };
+            types: {
+                [key: string]: components["schemas"]["StatusCounts"];
+            };
+        };
+        Health: {
+            /** @enum {string} */
+            status: "ok";
+        };
+        ValidationError: {
+            /** @description JSON Pointer to the offending field, e.g. `/jobs/3/type`. */
+            path: string;
+            message: string;
+        };
+        /** @description RFC 9457 problem details. */
+        Problem: {
+            type: string;
+            title: string;
+            status: number;
+            detail?: string;
+            instance?: string;
+            errors?: components["schemas"]["ValidationError"][];
+        };
+        ConflictProblem: components["schemas"]["Problem"] & {
+            job_status: components["schemas"]["JobStatus"];
+            job_version: number;
+        };
+    };
+    responses: {
+        /** @description The request is malformed; `errors` names each offending field. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No such job (or, on enqueue, no such `parent_id`). */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The job is not in a state that allows this, or the version is not the current
+         *     lease. `status` and `version` in the body give the job's current state.
+         */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ConflictProblem"];
+            };
+        };
+        /** @description The request body is larger than the scheduler accepts. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request body is not `application/json`. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The database is busy or unreachable; retry after `Retry-After` seconds. */
+        Unavailable: {
+            headers: {
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
+    parameters: {
+        JobId: string;
+    };
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+};
+export type $defs = Record<string, never>;
+export interface operations {
+    listJobs: {
+        parameters: {
+            query?: {
+                /** @description One or more statuses; repeat the parameter or separate with commas. */
+                status?: components["schemas"]["JobStatus"][];
+                type?: components["schemas"]["JobType"];
+                queue?: components["schemas"]["QueueName"];
+                parent_id?: string;
+                /** @description Only jobs created at or after this instant. */
+                created_after?: string;
+                /** @description Only jobs created strictly before this instant. */
+                created_before?: string;
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of jobs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    enqueueJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobInput"];
+            };
+        };
+        responses: {
+            /** @description A job with this idempotency key already exists; nothing was created. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description The job was stored durably. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    enqueueJobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobBatchInput"];
+            };
+        };
+        responses: {
+            /** @description The jobs, in the order given. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listJobEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every transition of the job (heartbeats are not recorded). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobEventList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    cancelJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job was pending and is now cancelled. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description The job is running; cancellation was requested from its agent. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    retryJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RetryInput"];
+            };
+        };
+        responses: {
+            /** @description The job is pending again. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    leaseJobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeaseInput"];
+            };
+        };
+        responses: {
+            /** @description The leased jobs, possibly none. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    heartbeatJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HeartbeatInput"];
+            };
+        };
+        responses: {
+            /** @description The lease was extended. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeartbeatResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    completeJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompleteInput"];
+            };
+        };
+        responses: {
+            /** @description The report was applied (or had already been); the job as it now stands. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listWorkers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Agents that polled within the last hour, most recently seen first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkerList"];
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts per status, queue and type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stats"];
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process is serving requests. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    getContract: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI contract, verbatim. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/yaml": string;
+                };
+            };
+        };
+    };
+}

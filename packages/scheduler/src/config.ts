@@ -1,0 +1,70 @@
+// The scheduler's settings: flags over environment variables over these defaults, validated once.
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+export const defaults = {
+  host: '127.0.0.1',
+  port: 8080,
+  db: './data/foreman.db',
+  sweepIntervalMs: 1000,
+  maxBodyBytes: 1024 * 1024,
+  logLevel: 'info',
+} as const;
+
+const configSchema = z.strictObject({
+  host: z.string().min(1),
+  port: z.coerce.number().pipe(z.int().min(0).max(65_535)),
+  db: z.string().min(1),
+  sweepIntervalMs: z.coerce.number().pipe(z.int().min(10).max(3_600_000)),
+  maxBodyBytes: z.coerce.number().pipe(z.int().min(1024).max(1024 * 1024 * 1024)),
+  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
+});
+
+export type SchedulerConfig = Readonly<z.output<typeof configSchema>>;
+
+/** Each setting's flag and environment variable. */
+const sources = {
+  host: { flag: 'host', env: 'FOREMAN_HOST' },
+  port: { flag: 'port', env: 'FOREMAN_PORT' },
+  db: { flag: 'db', env: 'FOREMAN_DB' },
+  sweepIntervalMs: { flag: 'sweep-interval-ms', env: 'FOREMAN_SWEEP_INTERVAL_MS' },
+  maxBodyBytes: { flag: 'max-body-bytes', env: 'FOREMAN_MAX_BODY_BYTES' },
+  logLevel: { flag: 'log-level', env: 'FOREMAN_LOG_LEVEL' },
+} as const satisfies Record<keyof SchedulerConfig, { flag: string; env: string }>;
+
+export const usage = `Usage: foreman-scheduler [options]
+
+Options (each also set by its environment variable):
+  --host HOST               FOREMAN_HOST               address to listen on (default ${defaults.host})
+  --port PORT               FOREMAN_PORT               port to listen on, 0 for any free one (default ${defaults.port})
+  --db PATH                 FOREMAN_DB                 SQLite database file (default ${defaults.db})
+  --sweep-interval-ms MS    FOREMAN_SWEEP_INTERVAL_MS  how often expired leases are looked for (default ${defaults.sweepIntervalMs})
+  --max-body-bytes BYTES    FOREMAN_MAX_BODY_BYTES     largest request body accepted (default ${defaults.maxBodyBytes})
+  --log-level LEVEL         FOREMAN_LOG_LEVEL          trace, debug, info, warn, error, fatal or silent (default ${defaults.logLevel})
+  -h, --help                print this help`;
+
+export class ConfigError extends Error {}
+
+/** Returns the settings, or null when help was asked for. */
+export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): SchedulerConfig | null {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    const options = Object.fromEntries(Object.values(sources).map(({ flag }) => [flag, { type: 'string' as const }]));
+    ({ values } = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  if (values.help) return null;
+  const raw = Object.fromEntries(
+    Object.entries(sources).map(([key, { flag, env: name }]) => [key, values[flag] ?? env[name] ?? defaults[key as keyof typeof defaults]]),
+  );
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const source = sources[issue.path[0] as keyof typeof sources];
+      return `--${source.flag} (${source.env}): ${issue.message}`;
+    });
+    throw new ConfigError(problems.join('\n'));
+  }
+  return Object.freeze(parsed.data);
+}

@@ -1,0 +1,73 @@
+// Reads and validates request bodies and queries, turning every defect into a 400 that names
+// the offending field.
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { InvalidInputError, type FieldError } from '../jobs/job-errors.js';
+
+/** Deeper JSON than this is refused before it reaches code that recurses over it. */
+export const maxJsonDepth = 64;
+
+export class UnsupportedMediaTypeError extends Error {}
+
+function pointer(path: readonly PropertyKey[]): string {
+  return path.map((part) => `/${String(part).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+}
+
+export function fieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.flatMap((issue): FieldError[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: pointer([...issue.path, key]), message: 'is not a known field' }));
+    }
+    return [{ path: pointer(issue.path), message: issue.message }];
+  });
+}
+
+export function validate<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new InvalidInputError(fieldErrors(parsed.error));
+  return parsed.data;
+}
+
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 92 /* \ */) i++;
+      else if (char === 34 /* " */) inString = false;
+    } else if (char === 34) inString = true;
+    else if (char === 123 /* { */ || char === 91 /* [ */) deepest = Math.max(deepest, ++depth);
+    else if (char === 125 /* } */ || char === 93 /* ] */) depth--;
+  }
+  return deepest;
+}
+
+/** Parses the JSON body; an absent body reads as `undefined` so optional bodies may be left out. */
+export async function readJson(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.trim() === '') return undefined;
+  const contentType = c.req.header('content-type') ?? '';
+  if (!/^application\/([a-z.+-]*\+)?json\s*(;|$)/i.test(contentType)) {
+    throw new UnsupportedMediaTypeError(`The body must be application/json, not ${JSON.stringify(contentType || '(none)')}.`);
+  }
+  if (jsonDepth(text) > maxJsonDepth) {
+    throw new InvalidInputError([{ path: '', message: `JSON nested deeper than ${maxJsonDepth} levels is not accepted` }]);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new InvalidInputError([{ path: '', message: `malformed JSON: ${(error as Error).message}` }]);
+  }
+}
+
+export async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  const body = await readJson(c);
+  if (body === undefined) throw new InvalidInputError([{ path: '', message: 'a JSON body is required' }]);
+  return validate(schema, body);
+}
+
+export async function readOptionalBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  return validate(schema, (await readJson(c)) ?? {});
+}

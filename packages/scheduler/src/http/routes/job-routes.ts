@@ -1,0 +1,92 @@
+// Enqueue, inspect, cancel and retry jobs.
+import { Hono } from 'hono';
+import { InvalidInputError, JobNotFoundError } from '../../jobs/job-errors.js';
+import type { JobStatus } from '../../jobs/job-status.js';
+import type { JobSpec } from '../../jobs/new-job.js';
+import type { JobService } from '../../job-service.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { readBody, readOptionalBody, validate } from '../read-request.js';
+import { jobBatchInputSchema, jobInputSchema, jobPathSchema, listQuerySchema, retryInputSchema } from '../schemas.js';
+import { jobEventView, jobView } from '../views.js';
+
+async function refuseMissingParents(service: JobService, specs: JobSpec[], pathOf: (index: number) => string): Promise<void> {
+  const missing = await service.missingParents(specs);
+  if (missing.length) {
+    throw new InvalidInputError(missing.map((index) => ({ path: pathOf(index), message: 'names no existing job' })));
+  }
+}
+
+/** Query parameters as an object; `status` may repeat or hold a comma-separated list. */
+function listQuery(url: URL): Record<string, unknown> {
+  const query: Record<string, unknown> = {};
+  for (const key of new Set(url.searchParams.keys())) {
+    const values = url.searchParams.getAll(key);
+    query[key] = key === 'status' ? values.flatMap((value) => value.split(',')).filter(Boolean) : values.at(-1);
+  }
+  return query;
+}
+
+/** The `{id}` of the path, refused with a 400 naming `/id` when it cannot be a job id. */
+export function jobIdParam(id: string): string {
+  return validate(jobPathSchema, { id }).id;
+}
+
+export function jobRoutes(service: JobService): Hono {
+  const routes = new Hono();
+
+  routes.post('/jobs', async (c) => {
+    const spec = await readBody(c, jobInputSchema);
+    await refuseMissingParents(service, [spec], () => '/parent_id');
+    const [outcome] = await service.enqueue([spec]);
+    return c.json(jobView(outcome!.job), outcome!.created ? 201 : 200);
+  });
+
+  routes.post('/jobs/batch', async (c) => {
+    const { jobs } = await readBody(c, jobBatchInputSchema);
+    await refuseMissingParents(service, jobs, (index) => `/jobs/${index}/parent_id`);
+    const outcomes = await service.enqueue(jobs);
+    return c.json({ jobs: outcomes.map((outcome) => jobView(outcome.job)) }, 201);
+  });
+
+  routes.get('/jobs', async (c) => {
+    const query = validate(listQuerySchema, listQuery(new URL(c.req.url)));
+    const page = await service.listJobs({
+      statuses: query.status as JobStatus[] | undefined,
+      type: query.type,
+      queue: query.queue,
+      parentId: query.parent_id,
+      createdAfter: query.created_after === undefined ? undefined : Date.parse(query.created_after),
+      createdBefore: query.created_before === undefined ? undefined : Date.parse(query.created_before),
+      limit: query.limit,
+      after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+    });
+    return c.json({ jobs: page.jobs.map(jobView), next_cursor: page.next && encodeCursor(page.next) });
+  });
+
+  routes.get('/jobs/:id', async (c) => {
+    const id = jobIdParam(c.req.param('id'));
+    const job = await service.getJob(id);
+    if (!job) throw new JobNotFoundError(id);
+    return c.json(jobView(job));
+  });
+
+  routes.get('/jobs/:id/events', async (c) => {
+    const id = jobIdParam(c.req.param('id'));
+    const events = await service.listJobEvents(id);
+    if (!events) throw new JobNotFoundError(id);
+    return c.json({ events: events.map(jobEventView) });
+  });
+
+  routes.post('/jobs/:id/cancel', async (c) => {
+    const { job, immediate } = await service.cancel(jobIdParam(c.req.param('id')));
+    return c.json(jobView(job), immediate ? 200 : 202);
+  });
+
+  routes.post('/jobs/:id/retry', async (c) => {
+    const id = jobIdParam(c.req.param('id'));
+    const { max_attempts } = await readOptionalBody(c, retryInputSchema);
+    return c.json(jobView(await service.retry(id, max_attempts)));
+  });
+
+  return routes;
+}

@@ -1,0 +1,123 @@
+// Runtime validation of every request body and query, mirroring openapi.yaml's schemas
+// (a test compares the two, so they cannot drift apart unnoticed).
+import { z } from 'zod';
+import { jobStatuses } from '../jobs/job-status.js';
+
+const namePattern = /^[A-Za-z0-9_.:-]+$/;
+const nameMessage = 'must be 1-128 characters of letters, digits and _ . : -';
+
+export const jobTypeSchema = z.string().min(1).max(128).regex(namePattern, nameMessage);
+export const queueNameSchema = z.string().min(1).max(128).regex(namePattern, nameMessage);
+const idSchema = z.string().min(1).max(64);
+const workerIdSchema = z.string().min(1).max(128);
+const timestampSchema = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 date-time, e.g. 2026-11-22T07:33:03.123Z' });
+
+export const backoffInputSchema = z.strictObject({
+  strategy: z.enum(['exponential', 'linear', 'fixed']).default('exponential'),
+  base_ms: z.int().min(0).max(86_400_000).default(1000),
+  max_ms: z.int().min(0).max(604_800_000).default(3_600_000),
+  jitter: z.boolean().default(true),
+});
+
+export const jobInputSchema = z
+  .strictObject({
+    type: jobTypeSchema,
+    payload: z.unknown().optional(),
+    queue: queueNameSchema.default('default'),
+    priority: z.int().min(-1000).max(1000).default(0),
+    run_at: timestampSchema.optional(),
+    delay_ms: z.int().min(0).max(31_536_000_000).optional(),
+    max_attempts: z.int().min(1).max(100).default(3),
+    backoff: backoffInputSchema.default(() => backoffInputSchema.parse({})),
+    timeout_ms: z.int().min(1).max(86_400_000).default(300_000),
+    lease_ms: z.int().min(100).max(3_600_000).default(30_000),
+    idempotency_key: z.string().min(1).max(256).optional(),
+    parent_id: idSchema.optional(),
+  })
+  .check((ctx) => {
+    if (ctx.value.run_at !== undefined && ctx.value.delay_ms !== undefined) {
+      ctx.issues.push({ code: 'custom', input: ctx.value.delay_ms, path: ['delay_ms'], message: 'give either run_at or delay_ms, not both' });
+    }
+  })
+  .transform(({ run_at, payload, ...rest }) => ({
+    ...rest,
+    payload: payload === undefined ? {} : payload,
+    run_at: run_at === undefined ? undefined : Date.parse(run_at),
+  }));
+
+export const jobBatchInputSchema = z.strictObject({
+  jobs: z.array(jobInputSchema).min(1).max(1000),
+});
+
+export const retryInputSchema = z.strictObject({
+  max_attempts: z.int().min(1).max(1000).optional(),
+});
+
+export const agentInfoSchema = z.strictObject({
+  hostname: z.string().max(256).optional(),
+  version: z.string().max(64).optional(),
+  concurrency: z.int().min(1).max(10_000).optional(),
+});
+
+export const leaseInputSchema = z.strictObject({
+  worker_id: workerIdSchema,
+  types: z.array(jobTypeSchema).min(1).max(100).optional(),
+  queues: z.array(queueNameSchema).min(1).max(100).optional(),
+  max: z.int().min(1).max(100).default(1),
+  wait_ms: z.int().min(0).max(60_000).default(0),
+  agent: agentInfoSchema.optional(),
+});
+
+export const heartbeatInputSchema = z.strictObject({
+  worker_id: workerIdSchema,
+  version: z.int().min(1),
+  progress: z
+    .strictObject({
+      current: z.number().min(0),
+      total: z.number().min(0).optional(),
+      message: z.string().max(1024).optional(),
+    })
+    .optional(),
+});
+
+export const jobErrorInputSchema = z.strictObject({
+  message: z.string().max(65_536),
+  code: z.string().min(1).max(128).optional(),
+  retryable: z.boolean().default(true),
+});
+
+export const completeInputSchema = z
+  .strictObject({
+    worker_id: workerIdSchema,
+    version: z.int().min(1),
+    status: z.enum(['completed', 'failed']),
+    result: z.unknown().optional(),
+    error: jobErrorInputSchema.optional(),
+  })
+  .check((ctx) => {
+    if (ctx.value.status === 'completed' && ctx.value.error !== undefined) {
+      ctx.issues.push({ code: 'custom', input: ctx.value.error, path: ['error'], message: 'only a failed report carries an error' });
+    }
+    if (ctx.value.status === 'failed' && ctx.value.result !== undefined) {
+      ctx.issues.push({ code: 'custom', input: ctx.value.result, path: ['result'], message: 'only a completed report carries a result' });
+    }
+  });
+
+const statusListSchema = z.array(z.enum(jobStatuses)).min(1);
+
+export const listQuerySchema = z.strictObject({
+  status: statusListSchema.optional(),
+  type: jobTypeSchema.optional(),
+  queue: queueNameSchema.optional(),
+  parent_id: idSchema.optional(),
+  created_after: timestampSchema.optional(),
+  created_before: timestampSchema.optional(),
+  limit: z.coerce.number().pipe(z.int().min(1).max(500)).default(50),
+  cursor: z.string().min(1).max(512).optional(),
+});
+
+export const jobPathSchema = z.object({ id: idSchema });
+
+export type JobInput = z.output<typeof jobInputSchema>;
+export type LeaseInput = z.output<typeof leaseInputSchema>;
+export type CompleteInput = z.output<typeof completeInputSchema>;

@@ -1,0 +1,155 @@
+// What the HTTP routes call: each operation runs in the store, then wakes long polls and the
+// due-job timer for the jobs it made runnable.
+import { newJob, type JobSpec } from './jobs/new-job.js';
+import type { PollFilter } from './loops/poll-waiters.js';
+import { PollWaiters } from './loops/poll-waiters.js';
+import { DueJobPromoter } from './loops/due-job-promoter.js';
+import { LeaseSweeper } from './loops/lease-sweeper.js';
+import type { EnqueueOutcome, JobFilter, JobPage, JobStore, ReportOutcome, StatsSnapshot, WorkerSnapshot } from './store/job-store.js';
+import type { JobEventRow, JobRow } from './store/schema.js';
+import type { Progress } from './jobs/state-machine.js';
+
+export interface JobServiceOptions {
+  store: JobStore;
+  now?: () => number;
+  /** How often expired leases are looked for. */
+  sweepIntervalMs: number;
+  onBackgroundError: (error: unknown) => void;
+}
+
+export interface LeaseRequest extends PollFilter {
+  workerId: string;
+  max: number;
+  waitMs: number;
+  agent: Record<string, unknown> | null;
+  signal?: AbortSignal;
+}
+
+/** A worker's `last_seen` is written at most this often, so idle long polls cost no writes. */
+const workerSeenWriteIntervalMs = 5000;
+/** Bounds the memory of which workers were written recently. */
+const maxRememberedWorkers = 10_000;
+
+export class JobService {
+  readonly waiters = new PollWaiters();
+  readonly now: () => number;
+  private readonly store: JobStore;
+  private readonly promoter: DueJobPromoter;
+  private readonly sweeper: LeaseSweeper;
+  private readonly workerSeenWrites = new Map<string, { at: number; key: string }>();
+  private stopping = false;
+
+  constructor(options: JobServiceOptions) {
+    this.store = options.store;
+    this.now = options.now ?? Date.now;
+    const settle = (jobs: JobRow[]) => this.jobsChanged(jobs);
+    this.promoter = new DueJobPromoter(this.store, (jobs) => this.waiters.notify(jobs), this.now, options.sweepIntervalMs, options.onBackgroundError);
+    this.sweeper = new LeaseSweeper(this.store, settle, this.now, options.sweepIntervalMs, options.onBackgroundError);
+  }
+
+  async start(): Promise<void> {
+    await this.promoter.start();
+    this.sweeper.start();
+  }
+
+  /** Stops the loops and answers every waiting long poll at once (with no jobs). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.waiters.wakeAll();
+    await Promise.all([this.promoter.stop(), this.sweeper.stop()]);
+  }
+
+  async enqueue(specs: JobSpec[]): Promise<EnqueueOutcome[]> {
+    const now = this.now();
+    const outcomes = await this.store.enqueueJobs({ jobs: specs.map((spec) => newJob(spec, now)), now });
+    this.jobsChanged(outcomes.filter((outcome) => outcome.created).map((outcome) => outcome.job));
+    return outcomes;
+  }
+
+  /** Indexes of the specs whose `parent_id` names no job. */
+  async missingParents(specs: JobSpec[]): Promise<number[]> {
+    const missing: number[] = [];
+    for (const [index, spec] of specs.entries()) {
+      if (spec.parent_id !== undefined && !(await this.store.getJob(spec.parent_id))) missing.push(index);
+    }
+    return missing;
+  }
+
+  /** Leases up to `max` jobs, holding the request open up to `waitMs` until one is runnable. */
+  async lease(request: LeaseRequest): Promise<JobRow[]> {
+    this.noteWorkerSeen(request);
+    const deadline = this.now() + request.waitMs;
+    for (;;) {
+      const generation = this.waiters.generation;
+      const jobs = await this.store.claimJobs({ ...request, now: this.now() });
+      const remaining = deadline - this.now();
+      if (jobs.length || remaining <= 0 || this.stopping || request.signal?.aborted) return jobs;
+      if (this.waiters.generation !== generation) continue;
+      const outcome = await this.waiters.wait(request, remaining, request.signal);
+      if (outcome !== 'woken' || this.stopping) return [];
+    }
+  }
+
+  heartbeat(params: { id: string; workerId: string; version: number; progress: Progress | undefined }): Promise<JobRow> {
+    return this.store.heartbeatJob({ ...params, now: this.now() });
+  }
+
+  async report(params: { id: string; workerId: string; version: number; outcome: ReportOutcome }): Promise<JobRow> {
+    const job = await this.store.reportJob({ ...params, now: this.now() });
+    this.jobsChanged([job]);
+    return job;
+  }
+
+  cancel(id: string): Promise<{ job: JobRow; immediate: boolean }> {
+    return this.store.cancelJob({ id, now: this.now() });
+  }
+
+  async retry(id: string, maxAttempts: number | undefined): Promise<JobRow> {
+    const job = await this.store.retryJob({ id, maxAttempts, now: this.now() });
+    this.jobsChanged([job]);
+    return job;
+  }
+
+  getJob(id: string): Promise<JobRow | undefined> {
+    return this.store.getJob(id);
+  }
+
+  listJobs(filter: JobFilter): Promise<JobPage> {
+    return this.store.listJobs(filter);
+  }
+
+  listJobEvents(id: string): Promise<JobEventRow[] | undefined> {
+    return this.store.listJobEvents(id);
+  }
+
+  listWorkers(seenWithinMs: number): Promise<WorkerSnapshot[]> {
+    return this.store.listWorkers({ seenSince: this.now() - seenWithinMs });
+  }
+
+  getStats(): Promise<StatsSnapshot> {
+    return this.store.getStats();
+  }
+
+  /** Wakes pollers for jobs that became runnable and aims the due-job timer at later ones. */
+  private jobsChanged(jobs: JobRow[]): void {
+    const runnable = [];
+    for (const job of jobs) {
+      if (job.state === 'available') runnable.push(job);
+      else if (job.state === 'scheduled') this.promoter.noteScheduled(job.run_at);
+    }
+    this.waiters.notify(runnable);
+  }
+
+  private noteWorkerSeen(request: LeaseRequest): void {
+    const now = this.now();
+    const key = JSON.stringify([request.types, request.queues, request.agent]);
+    const last = this.workerSeenWrites.get(request.workerId);
+    if (last && last.key === key && now - last.at < workerSeenWriteIntervalMs) return;
+    if (this.workerSeenWrites.size >= maxRememberedWorkers) this.workerSeenWrites.clear();
+    this.workerSeenWrites.set(request.workerId, { at: now, key });
+    // Bookkeeping only: a failure here must not fail the lease, and the next poll writes again.
+    this.store
+      .recordWorkerSeen({ workerId: request.workerId, types: request.types, queues: request.queues, agent: request.agent, now })
+      .catch(() => this.workerSeenWrites.delete(request.workerId));
+  }
+}

@@ -1,0 +1,57 @@
+// Starts the scheduler: opens the store, starts the background loops, serves HTTP.
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import type { SchedulerConfig } from './config.js';
+import { readContract } from './contract.js';
+import { createApp } from './http/app.js';
+import { JobService } from './job-service.js';
+import { createLogger, type Logger } from './logger.js';
+import { openSqliteStore } from './store/sqlite/open-sqlite-store.js';
+
+export interface RunningScheduler {
+  /** The base URL it serves, e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  service: JobService;
+  /** Stops accepting, answers waiting long polls, finishes in-flight requests and closes the database. */
+  close(): Promise<void>;
+}
+
+export async function startScheduler(config: SchedulerConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningScheduler> {
+  const store = await openSqliteStore(config.db);
+  const service = new JobService({
+    store,
+    sweepIntervalMs: config.sweepIntervalMs,
+    onBackgroundError: (error) => logger.error({ err: error }, 'background loop failed; it will run again'),
+  });
+  await service.start();
+  const app = createApp({
+    service,
+    contract: readContract(),
+    maxBodyBytes: config.maxBodyBytes,
+    logUnexpected: (error) => logger.error({ err: error }, 'request failed unexpectedly'),
+  });
+
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const listening = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(listening));
+    listening.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  logger.info({ url, db: config.db }, 'foreman scheduler listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    service,
+    close: () =>
+      (closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        await service.stop();
+        if ('closeIdleConnections' in server) server.closeIdleConnections();
+        await closed;
+        await store.close();
+        logger.info('foreman scheduler stopped');
+      })()),
+  };
+}

@@ -1,0 +1,170 @@
+// The SQL both databases share, as kysely builders. Only the claim and expiry reads differ:
+// PostgreSQL locks the rows it picks (`FOR UPDATE SKIP LOCKED`), SQLite's single writer need not.
+import type { Kysely } from 'kysely';
+import { statesOfStatus } from '../jobs/job-status.js';
+import type { EventDraft, JobChanges } from '../jobs/state-machine.js';
+import type { JobFilter, WorkerSeen } from './job-store.js';
+import type { Database, JobRow, NewJobEventRow, NewJobRow } from './schema.js';
+import type { SqlDialect } from './sql-dialect.js';
+
+export class JobQueries {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: SqlDialect,
+  ) {}
+
+  jobById(id: string) {
+    return this.db.selectFrom('jobs').selectAll().where('id', '=', id);
+  }
+
+  jobByIdForUpdate(id: string) {
+    const query = this.jobById(id);
+    return this.dialect.lockClaimedRows ? query.forUpdate() : query;
+  }
+
+  jobByIdempotencyKey(key: string) {
+    return this.db.selectFrom('jobs').selectAll().where('idempotency_key', '=', key);
+  }
+
+  insertJob(row: NewJobRow) {
+    return this.db.insertInto('jobs').values(row);
+  }
+
+  /** Applies a transition only if nobody else moved the job since it was read. */
+  updateJobAtVersion(id: string, version: number, changes: JobChanges) {
+    return this.db.updateTable('jobs').set(changes).where('id', '=', id).where('version', '=', version);
+  }
+
+  insertEvents(rows: NewJobEventRow[]) {
+    return this.db.insertInto('job_events').values(rows);
+  }
+
+  /** Runnable jobs in lease order. */
+  runnableJobs({ types, queues, max }: { types: string[] | null; queues: string[] | null; max: number }) {
+    let query = this.db.selectFrom('jobs').selectAll().where('state', '=', 'available');
+    if (queues) query = query.where('queue', 'in', queues);
+    if (types) query = query.where('type', 'in', types);
+    query = query.orderBy('priority', 'desc').orderBy('run_at').orderBy('id').limit(max);
+    return this.dialect.lockClaimedRows ? query.forUpdate().skipLocked() : query;
+  }
+
+  expiredLeases({ now, limit }: { now: number; limit: number }) {
+    const query = this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('state', '=', 'running')
+      .where('lease_expires_at', '<=', now)
+      .orderBy('lease_expires_at')
+      .limit(limit);
+    return this.dialect.lockClaimedRows ? query.forUpdate().skipLocked() : query;
+  }
+
+  promoteDue({ now, limit }: { now: number; limit: number }) {
+    const due = this.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('state', '=', 'scheduled')
+      .where('run_at', '<=', now)
+      .orderBy('run_at')
+      .limit(limit);
+    return this.db
+      .updateTable('jobs')
+      .set({ state: 'available' })
+      .where('id', 'in', due)
+      .where('state', '=', 'scheduled')
+      .returning(['queue', 'type']);
+  }
+
+  nextDueAt() {
+    return this.db.selectFrom('jobs').select('run_at').where('state', '=', 'scheduled').orderBy('run_at').limit(1);
+  }
+
+  /** The event a report produced, to recognise the same report sent again. */
+  reportEvent({ jobId, version, workerId }: { jobId: string; version: number; workerId: string }) {
+    return this.db
+      .selectFrom('job_events')
+      .select(['type', 'details'])
+      .where('job_id', '=', jobId)
+      .where('version', '=', version)
+      .where('worker_id', '=', workerId)
+      .where('type', 'in', ['completed', 'failed', 'retry_scheduled', 'cancelled']);
+  }
+
+  eventsOfJob(jobId: string) {
+    return this.db.selectFrom('job_events').selectAll().where('job_id', '=', jobId).orderBy('id');
+  }
+
+  listJobs(filter: JobFilter) {
+    let query = this.db.selectFrom('jobs').selectAll();
+    if (filter.statuses?.length) query = query.where('state', 'in', filter.statuses.flatMap(statesOfStatus));
+    if (filter.type !== undefined) query = query.where('type', '=', filter.type);
+    if (filter.queue !== undefined) query = query.where('queue', '=', filter.queue);
+    if (filter.parentId !== undefined) query = query.where('parent_id', '=', filter.parentId);
+    if (filter.createdAfter !== undefined) query = query.where('created_at', '>=', filter.createdAfter);
+    if (filter.createdBefore !== undefined) query = query.where('created_at', '<', filter.createdBefore);
+    const after = filter.after;
+    if (after) {
+      query = query.where((eb) =>
+        eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]),
+      );
+    }
+    return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit + 1);
+  }
+
+  upsertWorker(seen: WorkerSeen) {
+    const values = {
+      worker_id: seen.workerId,
+      first_seen: seen.now,
+      last_seen: seen.now,
+      types: seen.types && JSON.stringify(seen.types),
+      queues: seen.queues && JSON.stringify(seen.queues),
+      agent: seen.agent && JSON.stringify(seen.agent),
+    };
+    return this.db
+      .insertInto('workers')
+      .values(values)
+      .onConflict((oc) =>
+        oc.column('worker_id').doUpdateSet({ last_seen: values.last_seen, types: values.types, queues: values.queues, agent: values.agent }),
+      );
+  }
+
+  workersSeenSince(seenSince: number) {
+    return this.db.selectFrom('workers').selectAll().where('last_seen', '>=', seenSince).orderBy('last_seen', 'desc').limit(1000);
+  }
+
+  runningJobsPerWorker() {
+    return this.db
+      .selectFrom('jobs')
+      .select(['worker_id', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('state', '=', 'running')
+      .groupBy('worker_id');
+  }
+
+  countsByQueueTypeState() {
+    return this.db
+      .selectFrom('jobs')
+      .select(['queue', 'type', 'state', (eb) => eb.fn.countAll<number>().as('count')])
+      .groupBy(['queue', 'type', 'state']);
+  }
+
+  oldestRunnablePerQueue() {
+    return this.db
+      .selectFrom('jobs')
+      .select(['queue', (eb) => eb.fn.min<number>('run_at').as('run_at')])
+      .where('state', '=', 'available')
+      .groupBy('queue');
+  }
+}
+
+/** The event rows a transition records, stamped with the job's attempt, version and worker after it. */
+export function eventRows(job: JobRow, events: EventDraft[], now: number): NewJobEventRow[] {
+  return events.map((event) => ({
+    job_id: job.id,
+    type: event.type,
+    at: now,
+    attempt: job.attempt,
+    version: job.version,
+    worker_id: job.worker_id,
+    details: JSON.stringify(event.details),
+  }));
+}

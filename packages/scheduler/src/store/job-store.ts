@@ -1,0 +1,96 @@
+// The storage interface the scheduler speaks: one verb per operation, each a single transaction.
+import type { JobStatus } from '../jobs/job-status.js';
+import type { AttemptError, Progress } from '../jobs/state-machine.js';
+import type { JobEventRow, JobRow, NewJobRow, WorkerRow } from './schema.js';
+
+/** A job to insert; `state`, `version` and the bookkeeping columns are set by the store. */
+export type NewJob = Omit<
+  NewJobRow,
+  'state' | 'attempt' | 'version' | 'worker_id' | 'lease_expires_at' | 'progress' | 'result' | 'error' | 'cancel_requested' | 'created_at' | 'updated_at' | 'started_at' | 'finished_at'
+>;
+
+export interface EnqueueOutcome {
+  job: JobRow;
+  /** False when an existing job with the same idempotency key was returned instead. */
+  created: boolean;
+}
+
+export type ReportOutcome = { status: 'completed'; result: string | null } | { status: 'failed'; error: AttemptError };
+
+export interface JobFilter {
+  statuses?: JobStatus[];
+  type?: string;
+  queue?: string;
+  parentId?: string;
+  createdAfter?: number;
+  createdBefore?: number;
+  limit: number;
+  after?: ListPosition;
+}
+
+/** Where a page of the newest-first listing ended. */
+export interface ListPosition {
+  createdAt: number;
+  id: string;
+}
+
+export interface JobPage {
+  jobs: JobRow[];
+  next: ListPosition | null;
+}
+
+/** A job that became runnable, so that waiting pollers can be woken. */
+export interface RunnableJob {
+  queue: string;
+  type: string;
+}
+
+export interface StatusCountRow {
+  queue: string;
+  type: string;
+  state: JobRow['state'];
+  count: number;
+}
+
+export interface StatsSnapshot {
+  counts: StatusCountRow[];
+  oldestRunnable: Array<{ queue: string; run_at: number }>;
+}
+
+export interface WorkerSeen {
+  workerId: string;
+  types: string[] | null;
+  queues: string[] | null;
+  agent: Record<string, unknown> | null;
+  now: number;
+}
+
+export interface WorkerSnapshot extends WorkerRow {
+  running_jobs: number;
+}
+
+export interface JobStore {
+  /** Inserts all jobs or none; a duplicate idempotency key yields the existing job. */
+  enqueueJobs(params: { jobs: NewJob[]; now: number }): Promise<EnqueueOutcome[]>;
+  /** Leases up to `max` runnable jobs, highest priority first, then earliest `run_at`, then id. */
+  claimJobs(params: { workerId: string; types: string[] | null; queues: string[] | null; max: number; now: number }): Promise<JobRow[]>;
+  heartbeatJob(params: { id: string; workerId: string; version: number; progress: Progress | undefined; now: number }): Promise<JobRow>;
+  reportJob(params: { id: string; workerId: string; version: number; outcome: ReportOutcome; now: number }): Promise<JobRow>;
+  cancelJob(params: { id: string; now: number }): Promise<{ job: JobRow; immediate: boolean }>;
+  retryJob(params: { id: string; maxAttempts: number | undefined; now: number }): Promise<JobRow>;
+  /** Ends attempts whose lease passed (the retry policy applies); returns the jobs as they now stand. */
+  expireLeases(params: { now: number; limit: number }): Promise<JobRow[]>;
+  /** Makes scheduled jobs whose `run_at` has come runnable. */
+  promoteDueJobs(params: { now: number; limit: number }): Promise<RunnableJob[]>;
+  /** The earliest `run_at` of a job scheduled for later, or null. */
+  nextDueAt(): Promise<number | null>;
+  recordWorkerSeen(seen: WorkerSeen): Promise<void>;
+
+  getJob(id: string): Promise<JobRow | undefined>;
+  listJobs(filter: JobFilter): Promise<JobPage>;
+  listJobEvents(id: string): Promise<JobEventRow[] | undefined>;
+  listWorkers(params: { seenSince: number }): Promise<WorkerSnapshot[]>;
+  getStats(): Promise<StatsSnapshot>;
+  close(): Promise<void>;
+}
+

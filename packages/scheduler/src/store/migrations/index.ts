@@ -1,0 +1,12 @@
+// All migrations in order; kysely's Migrator applies the ones a database has not seen yet.
+import type { Migration, MigrationProvider } from 'kysely';
+import type { SqlDialect } from '../sql-dialect.js';
+import { initialMigration } from './001-initial.js';
+
+export function migrationProvider(dialect: SqlDialect): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      return { '001-initial': initialMigration(dialect) };
+    },
+  };
+}

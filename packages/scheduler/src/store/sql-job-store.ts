@@ -1,0 +1,243 @@
+// The job store over SQL: each operation reads the job, asks the state machine for the
+// transition and writes it guarded by the version it read, all in one transaction.
+import { JobConflictError, JobNotFoundError } from '../jobs/job-errors.js';
+import { statusOfState } from '../jobs/job-status.js';
+import * as machine from '../jobs/state-machine.js';
+import type {
+  EnqueueOutcome,
+  JobFilter,
+  JobPage,
+  JobStore,
+  NewJob,
+  ReportOutcome,
+  RunnableJob,
+  StatsSnapshot,
+  WorkerSeen,
+  WorkerSnapshot,
+} from './job-store.js';
+import { eventRows, type JobQueries } from './job-queries.js';
+import type { JobEventRow, JobRow } from './schema.js';
+import type { QueryRunner, Transactor } from './transactor.js';
+
+export class SqlJobStore implements JobStore {
+  constructor(
+    private readonly transactor: Transactor,
+    private readonly queries: JobQueries,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  enqueueJobs({ jobs, now }: { jobs: NewJob[]; now: number }): Promise<EnqueueOutcome[]> {
+    return this.transactor.write(async (tx) => {
+      const outcomes: EnqueueOutcome[] = [];
+      const events = [];
+      for (const spec of jobs) {
+        if (spec.idempotency_key != null) {
+          const existing = await tx.first(this.queries.jobByIdempotencyKey(spec.idempotency_key));
+          if (existing) {
+            outcomes.push({ job: existing, created: false });
+            continue;
+          }
+        }
+        const job: JobRow = {
+          idempotency_key: null,
+          parent_id: null,
+          ...spec,
+          state: spec.run_at > now ? 'scheduled' : 'available',
+          attempt: 0,
+          version: 1,
+          worker_id: null,
+          lease_expires_at: null,
+          progress: null,
+          result: null,
+          error: null,
+          cancel_requested: 0,
+          created_at: now,
+          updated_at: now,
+          started_at: null,
+          finished_at: null,
+        };
+        await tx.run(this.queries.insertJob(job));
+        events.push(...eventRows(job, [{ type: 'enqueued', details: { run_at: new Date(job.run_at).toISOString() } }], now));
+        outcomes.push({ job, created: true });
+      }
+      if (events.length) await tx.run(this.queries.insertEvents(events));
+      return outcomes;
+    });
+  }
+
+  claimJobs(params: { workerId: string; types: string[] | null; queues: string[] | null; max: number; now: number }): Promise<JobRow[]> {
+    return this.transactor.write(async (tx) => {
+      const candidates = await tx.all(this.queries.runnableJobs(params));
+      const leased: JobRow[] = [];
+      const events = [];
+      for (const job of candidates) {
+        const transition = machine.lease(job, { workerId: params.workerId, now: params.now });
+        const updated = await this.apply(tx, job, transition);
+        leased.push(updated);
+        events.push(...eventRows(updated, transition.events, params.now));
+      }
+      if (events.length) await tx.run(this.queries.insertEvents(events));
+      return leased;
+    });
+  }
+
+  heartbeatJob(params: { id: string; workerId: string; version: number; progress: machine.Progress | undefined; now: number }): Promise<JobRow> {
+    return this.transactor.write(async (tx) => {
+      const job = await this.load(tx, params.id);
+      machine.assertHoldsLease(job, params);
+      const transition = machine.heartbeat(job, params);
+      const updated = await this.apply(tx, job, transition);
+      await this.record(tx, updated, transition.events, params.now);
+      return updated;
+    });
+  }
+
+  async reportJob({ id, workerId, version, outcome, now }: { id: string; workerId: string; version: number; outcome: ReportOutcome; now: number }): Promise<JobRow> {
+    const settled = await this.transactor.write(async (tx): Promise<{ job: JobRow } | { refused: JobConflictError }> => {
+      const job = await this.load(tx, id);
+      try {
+        machine.assertHoldsLease(job, { workerId, version });
+      } catch (error) {
+        if (!(error instanceof JobConflictError)) throw error;
+        if (await this.isRepeatedReport(tx, { jobId: id, version, workerId, status: outcome.status })) return { job };
+        // The refused work is kept in the history, so no result is silently thrown away.
+        const superseded = { ...supersededDetails(outcome), reported_version: version, reported_by: workerId };
+        await this.record(tx, job, [{ type: 'report_superseded', details: superseded }], now, { version, worker_id: workerId });
+        return { refused: error };
+      }
+      const transition =
+        outcome.status === 'completed'
+          ? machine.complete(job, { result: outcome.result, now })
+          : machine.fail(job, { error: outcome.error, now, random: this.random, details: { report: 'failed' } });
+      const updated = await this.apply(tx, job, transition);
+      await this.record(tx, updated, transition.events, now);
+      return { job: updated };
+    });
+    if ('refused' in settled) throw settled.refused;
+    return settled.job;
+  }
+
+  cancelJob({ id, now }: { id: string; now: number }): Promise<{ job: JobRow; immediate: boolean }> {
+    return this.transactor.write(async (tx) => {
+      const job = await this.load(tx, id);
+      const transition = machine.cancel(job, { now });
+      const updated = transition.events.length ? await this.apply(tx, job, transition) : job;
+      await this.record(tx, updated, transition.events, now);
+      return { job: updated, immediate: transition.immediate };
+    });
+  }
+
+  retryJob({ id, maxAttempts, now }: { id: string; maxAttempts: number | undefined; now: number }): Promise<JobRow> {
+    return this.transactor.write(async (tx) => {
+      const job = await this.load(tx, id);
+      const transition = machine.retry(job, { maxAttempts, now });
+      const updated = await this.apply(tx, job, transition);
+      await this.record(tx, updated, transition.events, now);
+      return updated;
+    });
+  }
+
+  expireLeases({ now, limit }: { now: number; limit: number }): Promise<JobRow[]> {
+    return this.transactor.write(async (tx) => {
+      const expired = await tx.all(this.queries.expiredLeases({ now, limit }));
+      const ended: JobRow[] = [];
+      const events = [];
+      for (const job of expired) {
+        const transition = machine.expireLease(job, { now, random: this.random });
+        const updated = await this.apply(tx, job, transition);
+        events.push(...eventRows(updated, transition.events, now));
+        ended.push(updated);
+      }
+      if (events.length) await tx.run(this.queries.insertEvents(events));
+      return ended;
+    });
+  }
+
+  promoteDueJobs(params: { now: number; limit: number }): Promise<RunnableJob[]> {
+    return this.transactor.write((tx) => tx.all(this.queries.promoteDue(params)));
+  }
+
+  async nextDueAt(): Promise<number | null> {
+    const row = await this.transactor.reader.first(this.queries.nextDueAt());
+    return row ? Number(row.run_at) : null;
+  }
+
+  recordWorkerSeen(seen: WorkerSeen): Promise<void> {
+    return this.transactor.write(async (tx) => {
+      await tx.run(this.queries.upsertWorker(seen));
+    });
+  }
+
+  getJob(id: string): Promise<JobRow | undefined> {
+    return this.transactor.reader.first(this.queries.jobById(id));
+  }
+
+  async listJobs(filter: JobFilter): Promise<JobPage> {
+    const rows = await this.transactor.reader.all(this.queries.listJobs(filter));
+    const jobs = rows.slice(0, filter.limit);
+    const last = jobs[jobs.length - 1];
+    return { jobs, next: rows.length > filter.limit && last ? { createdAt: last.created_at, id: last.id } : null };
+  }
+
+  async listJobEvents(id: string): Promise<JobEventRow[] | undefined> {
+    const events = await this.transactor.reader.all(this.queries.eventsOfJob(id));
+    if (events.length) return events;
+    // Every job has an `enqueued` event, so no events means no job, unless it is mid-insert.
+    return (await this.getJob(id)) ? [] : undefined;
+  }
+
+  async listWorkers({ seenSince }: { seenSince: number }): Promise<WorkerSnapshot[]> {
+    const [workers, running] = await Promise.all([
+      this.transactor.reader.all(this.queries.workersSeenSince(seenSince)),
+      this.transactor.reader.all(this.queries.runningJobsPerWorker()),
+    ]);
+    const runningByWorker = new Map(running.map((row) => [row.worker_id, Number(row.count)]));
+    return workers.map((worker) => ({ ...worker, running_jobs: runningByWorker.get(worker.worker_id) ?? 0 }));
+  }
+
+  async getStats(): Promise<StatsSnapshot> {
+    const [counts, oldestRunnable] = await Promise.all([
+      this.transactor.reader.all(this.queries.countsByQueueTypeState()),
+      this.transactor.reader.all(this.queries.oldestRunnablePerQueue()),
+    ]);
+    return {
+      counts: counts.map((row) => ({ ...row, count: Number(row.count) })),
+      oldestRunnable: oldestRunnable.map((row) => ({ queue: row.queue, run_at: Number(row.run_at) })),
+    };
+  }
+
+  close(): Promise<void> {
+    return this.transactor.close();
+  }
+
+  private async load(tx: QueryRunner, id: string): Promise<JobRow> {
+    const job = await tx.first(this.queries.jobByIdForUpdate(id));
+    if (!job) throw new JobNotFoundError(id);
+    return job;
+  }
+
+  /** Writes a transition guarded by the version it was computed from; zero rows is a conflict. */
+  private async apply(tx: QueryRunner, job: JobRow, transition: machine.Transition): Promise<JobRow> {
+    const changed = await tx.run(this.queries.updateJobAtVersion(job.id, job.version, transition.changes));
+    if (changed !== 1) {
+      const current = (await tx.first(this.queries.jobById(job.id))) ?? job;
+      throw new JobConflictError('The job changed while this request was applied.', statusOfState(current.state), current.version);
+    }
+    return { ...job, ...transition.changes };
+  }
+
+  private async record(tx: QueryRunner, job: JobRow, events: machine.EventDraft[], now: number, stamp: Partial<JobRow> = {}): Promise<void> {
+    if (events.length) await tx.run(this.queries.insertEvents(eventRows({ ...job, ...stamp }, events, now)));
+  }
+
+  private async isRepeatedReport(tx: QueryRunner, { jobId, version, workerId, status }: { jobId: string; version: number; workerId: string; status: string }): Promise<boolean> {
+    const events = await tx.all(this.queries.reportEvent({ jobId, version: version + 1, workerId }));
+    return events.some((event) => (JSON.parse(event.details) as { report?: string }).report === status);
+  }
+}
+
+function supersededDetails(outcome: ReportOutcome): Record<string, unknown> {
+  return outcome.status === 'completed'
+    ? { status: 'completed', result: outcome.result === null ? null : (JSON.parse(outcome.result) as unknown) }
+    : { status: 'failed', error: outcome.error };
+}

@@ -1,0 +1,34 @@
+// Opens (creating and migrating as needed) the embedded SQLite database.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { JobQueries } from '../job-queries.js';
+import type { JobStore } from '../job-store.js';
+import { migrateToLatest } from '../migrate.js';
+import type { Database } from '../schema.js';
+import { sqliteDialect } from '../sql-dialect.js';
+import { SqlJobStore } from '../sql-job-store.js';
+import { SqliteTransactor } from './sqlite-transactor.js';
+
+/**
+ * How long a statement waits for another process's lock before the request gets a 503.
+ * better-sqlite3 waits synchronously, so this also bounds how long the event loop can stall.
+ */
+export const sqliteBusyTimeoutMs = 250;
+
+export async function openSqliteStore(path: string): Promise<JobStore> {
+  mkdirSync(dirname(path), { recursive: true });
+  const writeDb = new BetterSqlite3(path);
+  // WAL lets the listing connection read while a batch commits; synchronous=FULL fsyncs every
+  // commit, so a 2xx survives a power cut. Speed comes from group commit, not weaker durability.
+  writeDb.pragma('journal_mode = WAL');
+  writeDb.pragma('synchronous = FULL');
+  writeDb.pragma(`busy_timeout = ${sqliteBusyTimeoutMs}`);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: writeDb }) });
+  await migrateToLatest(db, sqliteDialect);
+
+  const readDb = new BetterSqlite3(path, { readonly: true });
+  readDb.pragma(`busy_timeout = ${sqliteBusyTimeoutMs}`);
+  return new SqlJobStore(new SqliteTransactor(writeDb, readDb), new JobQueries(db, sqliteDialect));
+}

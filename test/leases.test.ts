@@ -1,0 +1,139 @@
+// Leases, heartbeats and reports: version locking, lease expiry, retries and their backoff.
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTestScheduler, type TestScheduler } from './support/scheduler.js';
+import { contractViolations } from './support/validating-fetch.js';
+import { complete, enqueue, eventTypes, eventually, fail, getJob, leaseJobs, leaseOne } from './support/worker-calls.js';
+
+let foreman: TestScheduler;
+beforeEach(async () => {
+  foreman = await startTestScheduler(['--sweep-interval-ms', '25']);
+});
+afterEach(() => foreman.close());
+afterAll(() => expect(contractViolations).toEqual([]));
+
+const noJitter = (base_ms: number) => ({ strategy: 'fixed' as const, base_ms, jitter: false });
+
+describe('leasing', () => {
+  it('sets running, attempt, version, worker and lease deadline', async () => {
+    const job = await enqueue(foreman.client, { type: 't', lease_ms: 5000 });
+    const leased = await leaseOne(foreman.client, 'worker-a');
+    expect(leased).toMatchObject({ id: job.id, status: 'running', attempt: 1, version: 2, worker_id: 'worker-a' });
+    expect(Date.parse(leased.lease_expires_at!) - Date.parse(leased.started_at!)).toBe(5000);
+  });
+
+  it('extends the lease on heartbeat and records progress once per change', async () => {
+    await enqueue(foreman.client, { type: 't', lease_ms: 300 });
+    const leased = await leaseOne(foreman.client, 'w');
+    for (let i = 0; i < 4; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const progress = { current: i < 2 ? 1 : 2, total: 2 };
+      const { data, response } = await foreman.client.POST('/jobs/{id}/heartbeat', { params: { path: { id: leased.id } }, body: { worker_id: 'w', version: leased.version, progress } });
+      expect(response.status).toBe(200);
+      expect(Date.parse(data!.lease_expires_at)).toBeGreaterThan(Date.now());
+    }
+    const job = await getJob(foreman.client, leased.id);
+    expect(job).toMatchObject({ status: 'running', version: leased.version, progress: { current: 2, total: 2, message: null } });
+    expect(await eventTypes(foreman.client, leased.id)).toEqual(['enqueued', 'leased', 'progress', 'progress']);
+  });
+
+  it('re-runs the job of a worker that vanished once its lease expires, and refuses that worker\'s late report', async () => {
+    const job = await enqueue(foreman.client, { type: 't', lease_ms: 200, backoff: noJitter(0) });
+    const lost = await leaseOne(foreman.client, 'vanished');
+    const rerun = await leaseOne(foreman.client, 'successor', { wait_ms: 5000 });
+    expect(rerun).toMatchObject({ id: job.id, attempt: 2, worker_id: 'successor' });
+    expect(Date.parse(rerun.started_at!)).toBeGreaterThanOrEqual(Date.parse(lost.lease_expires_at!));
+
+    const late = await complete(foreman.client, lost, { from: 'vanished' });
+    expect(late.response.status).toBe(409);
+    expect(late.error).toMatchObject({ job_status: 'running', job_version: rerun.version });
+    const beat = await foreman.client.POST('/jobs/{id}/heartbeat', { params: { path: { id: job.id } }, body: { worker_id: 'vanished', version: lost.version } });
+    expect(beat.response.status).toBe(409);
+
+    const { data: done } = await complete(foreman.client, rerun, { from: 'successor' });
+    expect(done).toMatchObject({ status: 'completed', result: { from: 'successor' } });
+    const { data: history } = await foreman.client.GET('/jobs/{id}/events', { params: { path: { id: job.id } } });
+    expect(history!.events.map((event) => event.type)).toEqual(['enqueued', 'leased', 'lease_expired', 'retry_scheduled', 'leased', 'report_superseded', 'completed']);
+    expect(history!.events[1]).toMatchObject({ attempt: 1, version: 2, worker_id: 'vanished' });
+    expect(history!.events[2]!.details).toMatchObject({ worker_id: 'vanished' });
+    expect(history!.events[5]).toMatchObject({ worker_id: 'vanished', version: lost.version, details: { status: 'completed', result: { from: 'vanished' } } });
+  });
+
+  it('ends a job whose last attempt expired as failed with code lease_expired', async () => {
+    const job = await enqueue(foreman.client, { type: 't', lease_ms: 100, max_attempts: 1 });
+    await leaseOne(foreman.client, 'w');
+    const ended = await eventually(() => getJob(foreman.client, job.id), (j) => j.status === 'failed');
+    expect(ended.error).toMatchObject({ code: 'lease_expired', retryable: true });
+  });
+
+  it('ends a job whose cancel was requested as cancelled when its lease expires', async () => {
+    const job = await enqueue(foreman.client, { type: 't', lease_ms: 150, max_attempts: 5 });
+    await leaseOne(foreman.client, 'w');
+    await foreman.client.POST('/jobs/{id}/cancel', { params: { path: { id: job.id } } });
+    const ended = await eventually(() => getJob(foreman.client, job.id), (j) => j.status !== 'running');
+    expect(ended.status).toBe('cancelled');
+  });
+});
+
+describe('reports', () => {
+  it('accepts exactly one of two reports for different versions', async () => {
+    const job = await enqueue(foreman.client, { type: 't', lease_ms: 150, backoff: noJitter(0) });
+    const first = await leaseOne(foreman.client, 'a');
+    const second = await leaseOne(foreman.client, 'b', { wait_ms: 5000 });
+    const [one, two] = await Promise.all([complete(foreman.client, first, 1), complete(foreman.client, second, 2)]);
+    expect([one.response.status, two.response.status].sort()).toEqual([200, 409]);
+    expect(await getJob(foreman.client, job.id)).toMatchObject({ status: 'completed', result: 2 });
+  });
+
+  it('answers a repeated report with 200 and applies it once', async () => {
+    const job = await enqueue(foreman.client, { type: 't', max_attempts: 3, backoff: noJitter(60_000) });
+    const leased = await leaseOne(foreman.client, 'w');
+    const first = await fail(foreman.client, leased, { message: 'flaky' });
+    const repeat = await fail(foreman.client, leased, { message: 'flaky' });
+    expect(repeat.response.status).toBe(200);
+    expect(repeat.data).toEqual(first.data);
+    expect((await getJob(foreman.client, job.id)).version).toBe(3);
+    expect(await eventTypes(foreman.client, job.id)).toEqual(['enqueued', 'leased', 'retry_scheduled']);
+    const different = await complete(foreman.client, leased, 'late success');
+    expect(different.response.status).toBe(409);
+  });
+
+  it('refuses a report from a worker that does not hold the lease', async () => {
+    await enqueue(foreman.client, { type: 't' });
+    const leased = await leaseOne(foreman.client, 'owner');
+    const { response } = await complete(foreman.client, { ...leased, worker_id: 'intruder' });
+    expect(response.status).toBe(409);
+    expect((await getJob(foreman.client, leased.id)).status).toBe('running');
+  });
+
+  it('retries with the configured backoff and completes on a later attempt', async () => {
+    const job = await enqueue(foreman.client, { type: 't', max_attempts: 3, backoff: { strategy: 'exponential', base_ms: 200, jitter: false } });
+    const first = await leaseOne(foreman.client, 'w');
+    const { data: afterFirst } = await fail(foreman.client, first, { message: 'try again', code: 'flaky' });
+    expect(afterFirst).toMatchObject({ status: 'pending', attempt: 1, error: { message: 'try again', code: 'flaky', retryable: true } });
+    expect(Date.parse(afterFirst!.run_at) - Date.parse(afterFirst!.updated_at)).toBe(200);
+    expect(await leaseJobs(foreman.client, 'w')).toEqual([]);
+
+    const second = await leaseOne(foreman.client, 'w', { wait_ms: 5000 });
+    expect(Date.parse(second.started_at!)).toBeGreaterThanOrEqual(Date.parse(afterFirst!.run_at));
+    const { data: afterSecond } = await fail(foreman.client, second, { message: 'again' });
+    expect(Date.parse(afterSecond!.run_at) - Date.parse(afterSecond!.updated_at)).toBe(400);
+
+    const third = await leaseOne(foreman.client, 'w', { wait_ms: 5000 });
+    const { data: done } = await complete(foreman.client, third, { ok: true });
+    expect(done).toMatchObject({ id: job.id, status: 'completed', attempt: 3, result: { ok: true } });
+    expect(await eventTypes(foreman.client, job.id)).toEqual(['enqueued', 'leased', 'retry_scheduled', 'leased', 'retry_scheduled', 'leased', 'completed']);
+  });
+
+  it('ends failed with the last error once attempts run out', async () => {
+    const job = await enqueue(foreman.client, { type: 't', max_attempts: 2, backoff: noJitter(0) });
+    await fail(foreman.client, await leaseOne(foreman.client, 'w'), { message: 'first' });
+    const { data } = await fail(foreman.client, await leaseOne(foreman.client, 'w'), { message: 'second', code: 'E2' });
+    expect(data).toMatchObject({ id: job.id, status: 'failed', attempt: 2, error: { message: 'second', code: 'E2', retryable: true }, finished_at: expect.any(String) });
+  });
+
+  it('does not retry a non-retryable failure', async () => {
+    const job = await enqueue(foreman.client, { type: 't', max_attempts: 5 });
+    const { data } = await fail(foreman.client, await leaseOne(foreman.client, 'w'), { message: 'bad input', code: 'invalid', retryable: false });
+    expect(data).toMatchObject({ id: job.id, status: 'failed', attempt: 1, error: { retryable: false } });
+  });
+});

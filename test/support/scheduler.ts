@@ -1,0 +1,68 @@
+// Real schedulers for tests: in-process on a temporary SQLite file, or as a separate process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createForemanClient, type ForemanClient } from '@foreman/client';
+import { parseConfig, startScheduler, type RunningScheduler } from '@foreman/scheduler';
+import { validatingFetch } from './validating-fetch.js';
+
+export const schedulerBin = new URL('../../packages/scheduler/bin/foreman-scheduler.js', import.meta.url).pathname;
+
+export function tempDir(prefix = 'foreman-test-'): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export function clientFor(url: string): ForemanClient {
+  return createForemanClient({ url, fetch: validatingFetch });
+}
+
+export interface TestScheduler {
+  url: string;
+  db: string;
+  client: ForemanClient;
+  scheduler: RunningScheduler;
+  close(): Promise<void>;
+}
+
+/** Starts a scheduler in this process on a fresh database file and an ephemeral port. */
+export async function startTestScheduler(flags: string[] = [], db?: string): Promise<TestScheduler> {
+  const dir = db ? null : tempDir();
+  const file = db ?? join(dir!.path, 'foreman.db');
+  const config = parseConfig(['--port', '0', '--db', file, '--log-level', 'silent', ...flags], {})!;
+  const scheduler = await startScheduler(config);
+  return {
+    url: scheduler.url,
+    db: file,
+    client: clientFor(scheduler.url),
+    scheduler,
+    async close() {
+      await scheduler.close();
+      dir?.remove();
+    },
+  };
+}
+
+export interface SchedulerProcess {
+  url: string;
+  child: ChildProcess;
+  /** Resolves with the exit code (or signal) once the process is gone. */
+  exited: Promise<number | NodeJS.Signals | null>;
+}
+
+/** Starts `foreman-scheduler` as a child process and waits until it listens. */
+export async function spawnScheduler(db: string, flags: string[] = []): Promise<SchedulerProcess> {
+  const child = spawn(process.execPath, [schedulerBin, '--port', '0', '--db', db, ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const entry = JSON.parse(line) as { msg?: string; url?: string };
+      if (entry.msg === 'foreman scheduler listening' && entry.url) resolve(entry.url);
+    });
+    void exited.then((code) => reject(new Error(`foreman-scheduler exited (${String(code)}) before listening`)));
+  });
+  return { url, child, exited };
+}
