@@ -1,0 +1,153 @@
+// Bad input on every endpoint gets a 4xx problem+json naming the field; never a 5xx.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestScheduler, type TestScheduler } from './support/scheduler.js';
+import { contractViolations, validatingFetch } from './support/validating-fetch.js';
+import { enqueue, leaseOne } from './support/worker-calls.js';
+
+let foreman: TestScheduler;
+let jobId: string;
+beforeAll(async () => {
+  foreman = await startTestScheduler(['--max-body-bytes', '65536']);
+  await enqueue(foreman.client, { type: 'running' });
+  jobId = (await leaseOne(foreman.client, 'w')).id;
+});
+afterAll(async () => {
+  await foreman.close();
+  expect(contractViolations).toEqual([]);
+});
+
+interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: Array<{ path: string; message: string }>;
+}
+
+async function send(method: string, path: string, body?: string, contentType = 'application/json') {
+  const response = await validatingFetch(`${foreman.url}${path.replace(':id', jobId)}`, {
+    method,
+    ...(body === undefined ? {} : { body, headers: { 'content-type': contentType } }),
+  });
+  expect(response.headers.get('content-type')).toBe('application/problem+json');
+  const problem = (await response.json()) as Problem;
+  expect(problem.status).toBe(response.status);
+  expect(problem.title).toEqual(expect.any(String));
+  return { status: response.status, problem };
+}
+
+const bodyEndpoints = ['/jobs', '/jobs/batch', '/next-job', '/jobs/:id/heartbeat', '/jobs/:id/complete', '/jobs/:id/retry'];
+
+describe.each(bodyEndpoints)('POST %s', (path) => {
+  it('refuses malformed JSON with 400', async () => {
+    const { status, problem } = await send('POST', path, '{"type": ');
+    expect(status).toBe(400);
+    expect(problem.errors![0]!.message).toMatch(/malformed JSON/);
+  });
+
+  it('refuses a body that is not an object with 400', async () => {
+    const { status, problem } = await send('POST', path, '[1, 2]');
+    expect(status).toBe(400);
+    expect(problem.errors![0]!.path).toBe('');
+  });
+
+  it('refuses unknown fields, naming them', async () => {
+    const { status, problem } = await send('POST', path, JSON.stringify({ surprise: true }));
+    expect(status).toBe(400);
+    expect(problem.errors).toContainEqual({ path: '/surprise', message: 'is not a known field' });
+  });
+
+  it('refuses a body larger than the limit with 413', async () => {
+    const { status } = await send('POST', path, JSON.stringify({ payload: 'x'.repeat(100_000) }));
+    expect(status).toBe(413);
+  });
+
+  it('refuses a body that is not JSON with 415', async () => {
+    const { status } = await send('POST', path, 'type=a', 'application/x-www-form-urlencoded');
+    expect(status).toBe(415);
+  });
+
+  it('refuses JSON nested absurdly deep with 400', async () => {
+    const { status } = await send('POST', path, '['.repeat(5000) + ']'.repeat(5000));
+    expect(status).toBe(400);
+  });
+});
+
+describe('wrong types name the field', () => {
+  it.each([
+    ['/jobs', { type: 'a', priority: 'high' }, '/priority'],
+    ['/jobs', { type: 'a', max_attempts: 0 }, '/max_attempts'],
+    ['/jobs', { type: 'a', lease_ms: 50 }, '/lease_ms'],
+    ['/jobs', { type: 'a', run_at: 'tomorrow' }, '/run_at'],
+    ['/jobs', { type: 'a', run_at: '2030-01-01T00:00:00Z', delay_ms: 5 }, '/delay_ms'],
+    ['/jobs', { type: 'a', backoff: { strategy: 'random' } }, '/backoff/strategy'],
+    ['/jobs', { type: 'x'.repeat(129) }, '/type'],
+    ['/jobs', { payload: {} }, '/type'],
+    ['/jobs/batch', { jobs: [] }, '/jobs'],
+    ['/jobs/batch', { jobs: [{ type: 'a' }, { type: 'b', priority: 1.5 }] }, '/jobs/1/priority'],
+    ['/next-job', { worker_id: '' }, '/worker_id'],
+    ['/next-job', { worker_id: 'w', max: 101 }, '/max'],
+    ['/next-job', { worker_id: 'w', wait_ms: -1 }, '/wait_ms'],
+    ['/next-job', { worker_id: 'w', types: ['ok', 'not ok'] }, '/types/1'],
+    ['/jobs/:id/heartbeat', { worker_id: 'w', version: '2' }, '/version'],
+    ['/jobs/:id/complete', { worker_id: 'w', version: 2, status: 'done' }, '/status'],
+    ['/jobs/:id/complete', { worker_id: 'w', version: 2, status: 'completed', error: { message: 'x' } }, '/error'],
+    ['/jobs/:id/complete', { worker_id: 'w', version: 2, status: 'failed', error: { code: 'x' } }, '/error/message'],
+    ['/jobs/:id/retry', { max_attempts: 'many' }, '/max_attempts'],
+  ])('POST %s %j → 400 at %s', async (path, body, field) => {
+    const { status, problem } = await send('POST', path, JSON.stringify(body));
+    expect(status).toBe(400);
+    expect(problem.errors!.map((error) => error.path)).toContain(field);
+  });
+});
+
+describe('unknown ids and bad queries', () => {
+  it.each([
+    ['GET', '/jobs/01a20000-0000-7000-8000-000000000000'],
+    ['GET', '/jobs/01a20000-0000-7000-8000-000000000000/events'],
+    ['POST', '/jobs/01a20000-0000-7000-8000-000000000000/cancel'],
+    ['POST', '/jobs/01a20000-0000-7000-8000-000000000000/retry'],
+  ])('%s %s → 404', async (method, path) => {
+    expect((await send(method, path)).status).toBe(404);
+  });
+
+  it.each([
+    ['/jobs/01a20000-0000-7000-8000-000000000000/heartbeat', { worker_id: 'w', version: 1 }],
+    ['/jobs/01a20000-0000-7000-8000-000000000000/complete', { worker_id: 'w', version: 1, status: 'completed' }],
+  ])('POST %s → 404', async (path, body) => {
+    expect((await send('POST', path, JSON.stringify(body))).status).toBe(404);
+  });
+
+  it('refuses an id longer than any job id with 400', async () => {
+    const { status, problem } = await send('GET', `/jobs/${'x'.repeat(65)}`);
+    expect(status).toBe(400);
+    expect(problem.errors![0]!.path).toBe('/id');
+  });
+
+  it.each([
+    ['cursor=garbage', '/cursor'],
+    [`cursor=${Buffer.from('[1,2,3]').toString('base64url')}`, '/cursor'],
+    ['status=sleeping', '/status/0'],
+    ['limit=0', '/limit'],
+    ['limit=ten', '/limit'],
+    ['created_after=yesterday', '/created_after'],
+    ['stauts=failed', '/stauts'],
+    ["type=ocr'%20OR%201=1--", '/type'],
+  ])('GET /jobs?%s → 400 at %s', async (query, field) => {
+    const { status, problem } = await send('GET', `/jobs?${query}`);
+    expect(status).toBe(400);
+    expect(problem.errors!.map((error) => error.path)).toContain(field);
+  });
+
+  it('answers unknown routes with a 404 problem', async () => {
+    const response = await fetch(`${foreman.url}/nowhere`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('requires a body where one is needed', async () => {
+    const { status, problem } = await send('POST', '/jobs');
+    expect(status).toBe(400);
+    expect(problem.errors![0]!.message).toMatch(/body is required/);
+  });
+});

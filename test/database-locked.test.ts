@@ -1,0 +1,37 @@
+// A database held locked by another process answers 503 with Retry-After, never a 500, and
+// the scheduler recovers by itself once the lock is gone.
+import BetterSqlite3 from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestScheduler, type TestScheduler } from './support/scheduler.js';
+import { contractViolations } from './support/validating-fetch.js';
+import { enqueue } from './support/worker-calls.js';
+
+let foreman: TestScheduler;
+beforeAll(async () => {
+  foreman = await startTestScheduler();
+});
+afterAll(async () => {
+  await foreman.close();
+  expect(contractViolations).toEqual([]);
+});
+
+describe('a locked database', () => {
+  it('gets 503 with Retry-After while another connection holds the write lock', async () => {
+    const intruder = new BetterSqlite3(foreman.db);
+    intruder.prepare('BEGIN IMMEDIATE').run();
+    try {
+      const { error, response } = await foreman.client.POST('/jobs', { body: { type: 'blocked' } });
+      expect(response.status).toBe(503);
+      expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(error!.title).toMatch(/unavailable/);
+      const poll = await foreman.client.POST('/next-job', { body: { worker_id: 'w' } });
+      expect(poll.response.status).toBe(503);
+    } finally {
+      intruder.prepare('ROLLBACK').run();
+      intruder.close();
+    }
+    const job = await enqueue(foreman.client, { type: 'after' });
+    const { data } = await foreman.client.GET('/jobs');
+    expect(data!.jobs.map((j) => j.id)).toEqual([job.id]);
+  });
+});
