@@ -8,10 +8,6 @@ export function statusOfState(state: JobState): JobStatus {
   return state === 'scheduled' || state === 'available' ? 'pending' : state;
 }
 
-export function statesOfStatus(status: JobStatus): JobState[] {
-  return status === 'pending' ? ['scheduled', 'available'] : [status];
-}
-
 export function isTerminal(state: JobState): boolean {
   return state === 'completed' || state === 'failed' || state === 'cancelled';
 }

@@ -1,11 +1,20 @@
 // The SQL both databases share, as kysely builders. Only the claim and expiry reads differ:
 // PostgreSQL locks the rows it picks (`FOR UPDATE SKIP LOCKED`), SQLite's single writer need not.
-import type { Kysely } from 'kysely';
-import { statesOfStatus } from '../jobs/job-status.js';
+import { sql, type Kysely } from 'kysely';
 import type { EventDraft, JobChanges } from '../jobs/state-machine.js';
 import type { JobFilter, WorkerSeen } from './job-store.js';
-import type { Database, JobRow, NewJobEventRow, NewJobRow } from './schema.js';
+import type { Database, JobRow, JobState, NewJobEventRow, NewJobRow } from './schema.js';
 import type { SqlDialect } from './sql-dialect.js';
+
+/**
+ * States as SQL literals rather than bound parameters: both planners use a partial index
+ * (`WHERE state = 'available'`) only when the query states the same literal.
+ */
+const state = {
+  scheduled: sql.lit<JobState>('scheduled'),
+  available: sql.lit<JobState>('available'),
+  running: sql.lit<JobState>('running'),
+} as const;
 
 export class JobQueries {
   constructor(
@@ -39,9 +48,11 @@ export class JobQueries {
     return this.db.insertInto('job_events').values(rows);
   }
 
-  /** Runnable jobs in lease order. */
-  runnableJobs({ types, queues, max }: { types: string[] | null; queues: string[] | null; max: number }) {
-    let query = this.db.selectFrom('jobs').selectAll().where('state', '=', 'available');
+  /** Runnable jobs in lease order, of one type or queue (or any) and among the given others. */
+  runnableJobs({ type, queue, types, queues, max }: { type?: string; queue?: string; types: string[] | null; queues: string[] | null; max: number }) {
+    let query = this.db.selectFrom('jobs').selectAll().where('state', '=', state.available);
+    if (type !== undefined) query = query.where('type', '=', type);
+    if (queue !== undefined) query = query.where('queue', '=', queue);
     if (queues) query = query.where('queue', 'in', queues);
     if (types) query = query.where('type', 'in', types);
     query = query.orderBy('priority', 'desc').orderBy('run_at').orderBy('id').limit(max);
@@ -52,7 +63,7 @@ export class JobQueries {
     const query = this.db
       .selectFrom('jobs')
       .selectAll()
-      .where('state', '=', 'running')
+      .where('state', '=', state.running)
       .where('lease_expires_at', '<=', now)
       .orderBy('lease_expires_at')
       .limit(limit);
@@ -63,7 +74,7 @@ export class JobQueries {
     const due = this.db
       .selectFrom('jobs')
       .select('id')
-      .where('state', '=', 'scheduled')
+      .where('state', '=', state.scheduled)
       .where('run_at', '<=', now)
       .orderBy('run_at')
       .limit(limit);
@@ -71,12 +82,12 @@ export class JobQueries {
       .updateTable('jobs')
       .set({ state: 'available' })
       .where('id', 'in', due)
-      .where('state', '=', 'scheduled')
+      .where('state', '=', state.scheduled)
       .returning(['queue', 'type']);
   }
 
   nextDueAt() {
-    return this.db.selectFrom('jobs').select('run_at').where('state', '=', 'scheduled').orderBy('run_at').limit(1);
+    return this.db.selectFrom('jobs').select('run_at').where('state', '=', state.scheduled).orderBy('run_at').limit(1);
   }
 
   /** The event a report produced, to recognise the same report sent again. */
@@ -96,7 +107,7 @@ export class JobQueries {
 
   listJobs(filter: JobFilter) {
     let query = this.db.selectFrom('jobs').selectAll();
-    if (filter.statuses?.length) query = query.where('state', 'in', filter.statuses.flatMap(statesOfStatus));
+    if (filter.statuses?.length) query = query.where(sql.ref('status'), 'in', filter.statuses);
     if (filter.type !== undefined) query = query.where('type', '=', filter.type);
     if (filter.queue !== undefined) query = query.where('queue', '=', filter.queue);
     if (filter.parentId !== undefined) query = query.where('parent_id', '=', filter.parentId);
@@ -136,7 +147,7 @@ export class JobQueries {
     return this.db
       .selectFrom('jobs')
       .select(['worker_id', (eb) => eb.fn.countAll<number>().as('count')])
-      .where('state', '=', 'running')
+      .where('state', '=', state.running)
       .groupBy('worker_id');
   }
 
@@ -151,7 +162,7 @@ export class JobQueries {
     return this.db
       .selectFrom('jobs')
       .select(['queue', (eb) => eb.fn.min<number>('run_at').as('run_at')])
-      .where('state', '=', 'available')
+      .where('state', '=', state.available)
       .groupBy('queue');
   }
 }

@@ -9,6 +9,8 @@ export interface SqlDialect {
   /** Column type of the auto-incrementing event id. */
   readonly serialType: 'integer' | 'bigserial';
   serialPrimaryKey(column: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
+  /** SQLite can index a computed (virtual) column; PostgreSQL only a stored one. */
+  readonly generatedColumnStorage: 'VIRTUAL' | 'STORED';
   /**
    * Whether the claim query must lock the rows it picks (`FOR UPDATE SKIP LOCKED`).
    * SQLite has a single writer, so its claims never race; PostgreSQL's do.
@@ -21,6 +23,7 @@ export const sqliteDialect: SqlDialect = {
   millisType: 'integer',
   serialType: 'integer',
   serialPrimaryKey: (column) => column.primaryKey().autoIncrement(),
+  generatedColumnStorage: 'VIRTUAL',
   lockClaimedRows: false,
 };
 
@@ -29,5 +32,6 @@ export const postgresDialect: SqlDialect = {
   millisType: 'bigint',
   serialType: 'bigserial',
   serialPrimaryKey: (column) => column.primaryKey(),
+  generatedColumnStorage: 'STORED',
   lockClaimedRows: true,
 };

@@ -67,7 +67,7 @@ export class SqlJobStore implements JobStore {
 
   claimJobs(params: { workerId: string; types: string[] | null; queues: string[] | null; max: number; now: number }): Promise<JobRow[]> {
     return this.transactor.write(async (tx) => {
-      const candidates = await tx.all(this.queries.runnableJobs(params));
+      const candidates = await this.runnableCandidates(tx, params);
       const leased: JobRow[] = [];
       const events = [];
       for (const job of candidates) {
@@ -210,6 +210,18 @@ export class SqlJobStore implements JobStore {
     return this.transactor.close();
   }
 
+  /**
+   * The first `max` runnable jobs in lease order. An index cannot yield several types (or
+   * queues) in one order, so each is read from its own index, `max` at most, and merged here.
+   */
+  private async runnableCandidates(tx: QueryRunner, { types, queues, max }: { types: string[] | null; queues: string[] | null; max: number }): Promise<JobRow[]> {
+    const byType = types && (!queues || types.length <= queues.length);
+    const partitions = byType ? types.map((type) => ({ type, types: null, queues })) : queues ? queues.map((queue) => ({ queue, types, queues: null })) : [{ types, queues }];
+    if (partitions.length === 1) return tx.all(this.queries.runnableJobs({ ...partitions[0]!, max }));
+    const merged = (await Promise.all(partitions.map((partition) => tx.all(this.queries.runnableJobs({ ...partition, max }))))).flat();
+    return merged.sort(leaseOrder).slice(0, max);
+  }
+
   private async load(tx: QueryRunner, id: string): Promise<JobRow> {
     const job = await tx.first(this.queries.jobByIdForUpdate(id));
     if (!job) throw new JobNotFoundError(id);
@@ -234,6 +246,10 @@ export class SqlJobStore implements JobStore {
     const events = await tx.all(this.queries.reportEvent({ jobId, version: version + 1, workerId }));
     return events.some((event) => (JSON.parse(event.details) as { report?: string }).report === status);
   }
+}
+
+function leaseOrder(a: JobRow, b: JobRow): number {
+  return b.priority - a.priority || a.run_at - b.run_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 function supersededDetails(outcome: ReportOutcome): Record<string, unknown> {

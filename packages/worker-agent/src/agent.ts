@@ -1,0 +1,109 @@
+// createAgent: wires config, handlers, poller, job runs and reporter into an agent that starts and stops gracefully.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createForemanClient, type Job } from '@foreman/client';
+import { pino } from 'pino';
+import { agentInfo } from './agent-info.js';
+import { ConfigError, parseAgentOptions, type AgentOptions } from './config.js';
+import { JobError } from './job-error.js';
+import { runJob, type JobRun } from './job-runner.js';
+import { createOutageTracker } from './outage.js';
+import { poll } from './poller.js';
+import { buildRegistry } from './registry.js';
+import { createReporter } from './reporter.js';
+import { createSlots } from './slots.js';
+
+export interface Agent {
+  /** Starts polling; resolves once the first lease request is under way. */
+  start(): Promise<void>;
+  /**
+   * Stops polling, lets running jobs finish within `shutdownGraceMs`, aborts the rest and reports them
+   * failed with code `shutdown` (retryable), and resolves once every outcome is reported. Handlers that
+   * ignore their abort signal are not waited for.
+   */
+  stop(): Promise<void>;
+  readonly workerId: string;
+  /** Busy slots: jobs whose handler has not settled or whose outcome is not yet reported. */
+  readonly running: number;
+}
+
+export function createAgent(options: AgentOptions = {}): Agent {
+  const config = parseAgentOptions(options);
+  const handlers = buildRegistry(config);
+  const types = config.types ?? [...handlers.keys()];
+  if (types.length > 100) {
+    throw new ConfigError([{ option: 'types', message: 'more than 100 handler types; name at most 100 in types' }]);
+  }
+  const logger = (config.logger ?? pino({ level: config.logLevel })).child({ worker_id: config.workerId });
+  const client = createForemanClient({ url: config.url, ...(config.fetch && { fetch: config.fetch }) });
+  const outage = createOutageTracker(logger);
+  const slots = createSlots(config.concurrency);
+  const report = createReporter({ client, workerId: config.workerId, outage });
+  const runs = new Set<JobRun>();
+  const stopPolling = new AbortController();
+  let polling: Promise<void> | undefined;
+  let stopping: Promise<void> | undefined;
+
+  // The slot stays taken until the outcome is reported too, so the scheduler never sees more than
+  // `concurrency` jobs running on this worker.
+  const dispatch = (job: Job) => {
+    slots.take();
+    const run = runJob(job, { client, workerId: config.workerId, logger, outage, handlers, report });
+    runs.add(run);
+    void run.done.then(() => {
+      runs.delete(run);
+      slots.release();
+    });
+  };
+
+  const shutdown = async () => {
+    logger.info({ running: slots.busy, grace_ms: config.shutdownGraceMs }, 'agent stopping');
+    stopPolling.abort();
+    await polling;
+    const pending = () => Promise.all([...runs].map((run) => run.reported));
+    const grace = new AbortController();
+    const finishedInTime = await Promise.race([
+      pending().then(() => true),
+      sleep(config.shutdownGraceMs, false, { signal: grace.signal }).catch(() => false),
+    ]);
+    grace.abort();
+    if (!finishedInTime) {
+      const reason = new JobError('agent shutting down', { code: 'shutdown', retryable: true });
+      for (const run of runs) run.abort(reason);
+    }
+    await pending();
+    logger.info('agent stopped');
+  };
+
+  return {
+    workerId: config.workerId,
+    get running() {
+      return slots.busy;
+    },
+    async start() {
+      if (polling || stopping) throw new Error('agent already started');
+      logger.info(
+        { url: config.url, concurrency: config.concurrency, types, queues: config.queues ?? 'any' },
+        'agent started',
+      );
+      polling = poll({
+        client,
+        logger,
+        outage,
+        slots,
+        dispatch,
+        signal: stopPolling.signal,
+        lease: {
+          worker_id: config.workerId,
+          wait_ms: config.waitMs,
+          types,
+          ...(config.queues && { queues: config.queues }),
+          agent: agentInfo(config.concurrency),
+        },
+      });
+    },
+    stop() {
+      stopping ??= shutdown();
+      return stopping;
+    },
+  };
+}

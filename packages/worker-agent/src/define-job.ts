@@ -1,0 +1,68 @@
+// defineJob: declares a job type with its payload schema and handler, inferring the payload type from the schema.
+import type { Job, JobInput } from '@foreman/client';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+
+export type { Job, JobInput } from '@foreman/client';
+
+/** What a handler gets besides its payload. */
+export interface JobContext {
+  /** Aborts on timeout, cancellation, a lost lease or shutdown; `signal.reason` is a JobError naming why. */
+  readonly signal: AbortSignal;
+  /** Records progress; it is sent with the next heartbeat. */
+  progress(current: number, total?: number, message?: string): void;
+  readonly attempt: number;
+  readonly jobId: string;
+  /** The job as leased. */
+  readonly job: Job;
+  /** A child logger carrying job_id, type and attempt. */
+  readonly logger: Logger;
+  /** Enqueues a job whose `parent_id` is this job's id and returns it as stored. */
+  enqueue(input: Omit<JobInput, 'parent_id'>): Promise<Job>;
+}
+
+export interface JobDefinition<Payload = unknown, Result = unknown> {
+  readonly type: string;
+  readonly schema?: z.ZodType<Payload>;
+  // Method syntax keeps definitions with different payloads assignable to JobDefinition<unknown>.
+  handler(payload: Payload, ctx: JobContext): Result | Promise<Result>;
+}
+
+const JOB_TYPE = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+export function defineJob<Schema extends z.ZodType, Result>(definition: {
+  type: string;
+  schema: Schema;
+  handler: (payload: z.output<Schema>, ctx: JobContext) => Result;
+}): JobDefinition<z.output<Schema>, Awaited<Result>>;
+export function defineJob<Result>(definition: {
+  type: string;
+  schema?: undefined;
+  handler: (payload: unknown, ctx: JobContext) => Result;
+}): JobDefinition<unknown, Awaited<Result>>;
+export function defineJob(definition: {
+  type: string;
+  schema?: z.ZodType;
+  handler: (payload: unknown, ctx: JobContext) => unknown;
+}): JobDefinition {
+  if (!JOB_TYPE.test(definition.type)) {
+    throw new TypeError(`job type ${JSON.stringify(definition.type)} must be 1-128 characters of A-Z a-z 0-9 _ . : -`);
+  }
+  if (typeof definition.handler !== 'function') {
+    throw new TypeError(`job type ${definition.type}: handler must be a function`);
+  }
+  const { type, schema, handler } = definition;
+  return Object.freeze(schema === undefined ? { type, handler } : { type, schema, handler });
+}
+
+// By shape rather than a brand, so definitions from another copy of this package (or plain objects) still count.
+export function isJobDefinition(value: unknown): value is JobDefinition {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return (
+    typeof candidate.type === 'string' &&
+    JOB_TYPE.test(candidate.type) &&
+    typeof candidate.handler === 'function' &&
+    (candidate.schema === undefined || typeof (candidate.schema as { safeParseAsync?: unknown }).safeParseAsync === 'function')
+  );
+}

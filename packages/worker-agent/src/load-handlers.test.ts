@@ -1,0 +1,34 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadHandlers } from './load-handlers.js';
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'foreman-handlers-'));
+  const modules = {
+    'named.mjs': `export const a = { type: 'a', handler: () => 'a' };\nexport const b = { type: 'b', handler: () => 'b' };\nexport const helper = 42;\nexport default [a];`,
+    'single.mjs': `export default { type: 'c', handler: () => 'c' };`,
+    'none.mjs': `export const helper = () => 1;`,
+    'junk.mjs': `export default [{ type: 'd', handler: () => 1 }, 'not a job'];`,
+  };
+  for (const [name, text] of Object.entries(modules)) await writeFile(path.join(dir, name), text);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('loadHandlers', () => {
+  it('collects named exports and default arrays or objects, each definition once', async () => {
+    const definitions = await loadHandlers(['named.mjs', path.join(dir, 'single.mjs')], dir);
+    expect(definitions.map((definition) => definition.type).sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('fails clearly on a module without definitions, junk in a default array, or a missing file', async () => {
+    await expect(loadHandlers(['none.mjs'], dir)).rejects.toThrow(/none\.mjs exports no job definitions/);
+    await expect(loadHandlers(['junk.mjs'], dir)).rejects.toThrow(/default export \[1\] is not a job definition/);
+    await expect(loadHandlers(['missing.mjs'], dir)).rejects.toThrow(/cannot load handlers module missing\.mjs/);
+  });
+});
