@@ -80,6 +80,8 @@ export class JobService {
     this.noteWorkerSeen(request);
     const deadline = this.now() + request.waitMs;
     for (;;) {
+      // A poller that hung up would never see what it leased; those jobs would sit out their lease.
+      if (request.signal?.aborted) return [];
       const generation = this.waiters.generation;
       const jobs = await this.store.claimJobs({ ...request, now: this.now() });
       const remaining = deadline - this.now();

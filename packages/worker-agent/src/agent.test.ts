@@ -288,7 +288,7 @@ describe('stop', () => {
     const { agent } = await startAgent({ shutdownGraceMs: 300, handlers: [quick, untilAborted()] });
     const done = fake.enqueue({ type: 'quick' });
     const cut = fake.enqueue({ type: 'wait' });
-    await waitFor('both leased', () => fake.running() === 2);
+    await waitFor('both running', () => agent.running === 2);
     await agent.stop();
 
     expect(fake.accepted(done.id)).toMatchObject({ status: 'completed', result: 'done' });

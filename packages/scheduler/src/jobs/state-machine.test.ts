@@ -72,6 +72,10 @@ describe('fail', () => {
     expect(events[0]).toMatchObject({ type: 'retry_scheduled', details: { delay_ms: 1000 } });
   });
 
+  it('skips the backoff for a job its agent handed back while shutting down', () => {
+    expect(machine.fail(running(), { error: { ...error, code: 'shutdown' }, now }).changes).toMatchObject({ state: 'available', run_at: now });
+  });
+
   it('makes the job runnable at once when the backoff is zero', () => {
     expect(machine.fail(running({ backoff_base_ms: 0 }), { error, now }).changes).toMatchObject({ state: 'available', run_at: now });
   });

@@ -107,6 +107,9 @@ export function complete(job: JobRow, { result, now }: { result: string | null; 
   );
 }
 
+/** The error code an agent reports for jobs it cut short because it is shutting down. */
+export const shutdownCode = 'shutdown';
+
 interface FailureContext {
   error: AttemptError;
   now: number;
@@ -126,11 +129,12 @@ export function fail(job: JobRow, { error, now, random, details = {} }: FailureC
     return step(job, now, { ...ended, state: 'cancelled' }, [{ type: 'cancelled', details: { ...details, error } }]);
   }
   if (error.retryable && job.attempt < job.max_attempts) {
-    const delayMs = backoffDelayMs(
-      { strategy: job.backoff_strategy, baseMs: job.backoff_base_ms, maxMs: job.backoff_max_ms, jitter: job.backoff_jitter === 1 },
-      job.attempt,
-      random,
-    );
+    // An agent shutting down hands its unfinished jobs back: they were not at fault, so they
+    // skip the backoff and run again at once.
+    const delayMs =
+      error.code === shutdownCode
+        ? 0
+        : backoffDelayMs({ strategy: job.backoff_strategy, baseMs: job.backoff_base_ms, maxMs: job.backoff_max_ms, jitter: job.backoff_jitter === 1 }, job.attempt, random);
     const runAt = now + delayMs;
     return step(
       job,

@@ -1,0 +1,158 @@
+// Real agents (in this process) against a real scheduler over HTTP: what a user sees end to end.
+import { createAgent, defineJob, JobError, type Agent } from '@foreman/worker-agent';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { startTestScheduler, type TestScheduler } from './support/scheduler.js';
+import { contractViolations, validatingFetch } from './support/validating-fetch.js';
+import { enqueue, eventually, getJob } from './support/worker-calls.js';
+
+let foreman: TestScheduler;
+const agents: Agent[] = [];
+beforeEach(async () => {
+  foreman = await startTestScheduler(['--sweep-interval-ms', '50']);
+});
+afterEach(async () => {
+  await Promise.all(agents.splice(0).map((agent) => agent.stop()));
+  await foreman.close();
+});
+afterAll(() => expect(contractViolations).toEqual([]));
+
+async function startAgent(options: Omit<Parameters<typeof createAgent>[0] & object, 'url'>): Promise<Agent> {
+  const agent = createAgent({ url: foreman.url, logLevel: 'silent', fetch: validatingFetch, waitMs: 5000, ...options });
+  agents.push(agent);
+  await agent.start();
+  return agent;
+}
+
+const finished = (id: string) => eventually(() => getJob(foreman.client, id), (job) => ['completed', 'failed', 'cancelled'].includes(job.status));
+
+describe('an agent', () => {
+  it('runs an enqueued job to completion and stores its result, with the events in order', async () => {
+    const resize = defineJob({
+      type: 'image.resize',
+      schema: z.object({ width: z.number() }),
+      handler: async (payload, ctx) => {
+        ctx.progress(1, 1, 'done');
+        return { width: payload.width * 2, attempt: ctx.attempt, jobId: ctx.jobId };
+      },
+    });
+    await startAgent({ handlers: [resize], workerId: 'agent-1' });
+    const job = await enqueue(foreman.client, { type: 'image.resize', payload: { width: 21 } });
+    const done = await finished(job.id);
+    expect(done).toMatchObject({ status: 'completed', attempt: 1, worker_id: 'agent-1', result: { width: 42, attempt: 1, jobId: job.id } });
+    const { data } = await foreman.client.GET('/jobs/{id}/events', { params: { path: { id: job.id } } });
+    expect(data!.events.map((event) => event.type)).toEqual(['enqueued', 'leased', 'completed']);
+    expect(data!.events.map((event) => event.version)).toEqual([1, 2, 3]);
+  });
+
+  it('never runs more handlers at once than its concurrency', async () => {
+    let running = 0;
+    let peak = 0;
+    const slow = defineJob({
+      type: 'slow',
+      handler: async () => {
+        peak = Math.max(peak, ++running);
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        running--;
+      },
+    });
+    await startAgent({ handlers: [slow], concurrency: 3 });
+    const { data } = await foreman.client.POST('/jobs/batch', { body: { jobs: Array.from({ length: 30 }, () => ({ type: 'slow' })) } });
+    for (const job of data!.jobs) await finished(job.id);
+    expect(peak).toBe(3);
+  });
+
+  it('picks a job up promptly while idle, through the long poll', async () => {
+    const started: number[] = [];
+    await startAgent({ handlers: [defineJob({ type: 'ping', handler: async () => void started.push(performance.now()) })] });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const before = performance.now();
+    const job = await enqueue(foreman.client, { type: 'ping' });
+    await finished(job.id);
+    // Loose: the point is that it is not the 5 s long-poll timeout or a polling interval.
+    expect(started[0]! - before).toBeLessThan(1000);
+  });
+
+  it('fails a job whose payload does not match the schema, without retrying', async () => {
+    const typed = defineJob({ type: 'typed', schema: z.object({ n: z.number() }), handler: async () => 'never' });
+    await startAgent({ handlers: [typed] });
+    const job = await enqueue(foreman.client, { type: 'typed', payload: { n: 'not a number' }, max_attempts: 5 });
+    expect(await finished(job.id)).toMatchObject({ status: 'failed', attempt: 1, error: { code: 'invalid_payload', retryable: false } });
+  });
+
+  it('retries a failing handler with backoff until it succeeds', async () => {
+    const flaky = defineJob({
+      type: 'flaky',
+      handler: async (_payload, ctx) => {
+        if (ctx.attempt < 3) throw new JobError(`attempt ${ctx.attempt} failed`, { code: 'flaky' });
+        return 'third time lucky';
+      },
+    });
+    await startAgent({ handlers: [flaky] });
+    const job = await enqueue(foreman.client, { type: 'flaky', max_attempts: 3, backoff: { strategy: 'fixed', base_ms: 100, jitter: false } });
+    expect(await finished(job.id)).toMatchObject({ status: 'completed', attempt: 3, result: 'third time lucky' });
+    const { data } = await foreman.client.GET('/jobs/{id}/events', { params: { path: { id: job.id } } });
+    const retries = data!.events.filter((event) => event.type === 'retry_scheduled');
+    const leases = data!.events.filter((event) => event.type === 'leased');
+    expect(retries).toHaveLength(2);
+    // Each retry waited out its backoff: leased no earlier than the scheduled run_at.
+    retries.forEach((retry, i) => expect(Date.parse(leases[i + 1]!.at)).toBeGreaterThanOrEqual(Date.parse((retry.details as { run_at: string }).run_at)));
+  });
+
+  it('aborts a handler that runs past timeout_ms and reports code timeout', async () => {
+    let sawAbort = false;
+    const stuck = defineJob({
+      type: 'stuck',
+      handler: (_payload, ctx) =>
+        new Promise((_resolve, reject) => {
+          ctx.signal.addEventListener('abort', () => {
+            sawAbort = true;
+            reject(new Error('aborted'));
+          });
+        }),
+    });
+    await startAgent({ handlers: [stuck] });
+    const job = await enqueue(foreman.client, { type: 'stuck', timeout_ms: 200, max_attempts: 1 });
+    expect(await finished(job.id)).toMatchObject({ status: 'failed', error: { code: 'timeout' } });
+    expect(sawAbort).toBe(true);
+  });
+
+  it('aborts a running job when it is cancelled; the job ends cancelled and is not retried', async () => {
+    let started = false;
+    let aborted = false;
+    const long = defineJob({
+      type: 'long',
+      handler: (_payload, ctx) =>
+        new Promise((_resolve, reject) => {
+          started = true;
+          ctx.signal.addEventListener('abort', () => {
+            aborted = true;
+            reject(new Error('stopped'));
+          });
+        }),
+    });
+    await startAgent({ handlers: [long] });
+    // A short lease makes the agent heartbeat (and so learn of the cancel) every 100 ms.
+    const job = await enqueue(foreman.client, { type: 'long', lease_ms: 300, max_attempts: 5 });
+    await eventually(async () => started, Boolean);
+    const { response } = await foreman.client.POST('/jobs/{id}/cancel', { params: { path: { id: job.id } } });
+    expect(response.status).toBe(202);
+    expect(await finished(job.id)).toMatchObject({ status: 'cancelled', attempt: 1 });
+    expect(aborted).toBe(true);
+  });
+
+  it('enqueues child jobs with parent_id set', async () => {
+    const parent = defineJob({ type: 'parent', handler: async (_payload, ctx) => (await ctx.enqueue({ type: 'child', payload: { from: ctx.jobId } })).id });
+    await startAgent({ handlers: [parent] });
+    const job = await enqueue(foreman.client, { type: 'parent' });
+    const done = await finished(job.id);
+    const child = await getJob(foreman.client, done.result as string);
+    expect(child).toMatchObject({ type: 'child', parent_id: job.id, payload: { from: job.id } });
+  });
+
+  it('runs the built-in sleep handler', async () => {
+    await startAgent({});
+    const job = await enqueue(foreman.client, { type: 'sleep', payload: { ms: 20 } });
+    expect(await finished(job.id)).toMatchObject({ status: 'completed' });
+  });
+});

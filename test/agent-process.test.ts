@@ -1,0 +1,79 @@
+// Agent processes that stop, gracefully or not: no job is lost and no stale report lands.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { spawnAgent, type AgentProcess } from './support/agent-process.js';
+import { startTestScheduler, tempDir, type TestScheduler } from './support/scheduler.js';
+import { contractViolations } from './support/validating-fetch.js';
+import { enqueue, eventually, getJob } from './support/worker-calls.js';
+
+let foreman: TestScheduler;
+const agents: AgentProcess[] = [];
+const dir = tempDir();
+beforeEach(async () => {
+  foreman = await startTestScheduler(['--sweep-interval-ms', '50']);
+});
+afterEach(async () => {
+  for (const agent of agents.splice(0)) {
+    agent.child.kill('SIGKILL');
+    await agent.exited;
+  }
+  await foreman.close();
+});
+afterAll(() => {
+  dir.remove();
+  expect(contractViolations).toEqual([]);
+});
+
+function start(args: string[]): AgentProcess {
+  const agent = spawnAgent(foreman.url, args);
+  agents.push(agent);
+  return agent;
+}
+
+const runningOn = (workerId: string) =>
+  eventually(
+    async () => (await foreman.client.GET('/workers')).data!.workers.find((worker) => worker.worker_id === workerId)?.running_jobs ?? 0,
+    (running) => running > 0,
+  );
+
+describe('agent processes', () => {
+  it('on SIGTERM finish what fits in the grace period, report the rest as shutdown so it runs again at once, and exit 0', async () => {
+    const quick = await enqueue(foreman.client, { type: 'wait', payload: { ms: 300 } });
+    const slow = await enqueue(foreman.client, { type: 'wait', payload: { ms: 60_000 }, backoff: { base_ms: 60_000 } });
+    const agent = start(['--worker-id', 'retiring', '--concurrency', '2', '--shutdown-grace-ms', '1000']);
+    await eventually(() => getJob(foreman.client, slow.id), (job) => job.status === 'running');
+    await eventually(() => getJob(foreman.client, quick.id), (job) => job.status === 'running');
+
+    agent.child.kill('SIGTERM');
+    expect(await agent.exited).toBe(0);
+    expect(await getJob(foreman.client, quick.id)).toMatchObject({ status: 'completed', result: { waited: 300 } });
+    const cut = await getJob(foreman.client, slow.id);
+    // Runnable now, not after the 30 s lease nor the job's 60 s backoff.
+    expect(cut).toMatchObject({ status: 'pending', attempt: 1, error: { code: 'shutdown', retryable: true } });
+    expect(Date.parse(cut.run_at)).toBeLessThanOrEqual(Date.now());
+
+    const successor = start(['--worker-id', 'successor']);
+    await eventually(() => getJob(foreman.client, slow.id), (job) => job.status === 'running' && job.worker_id === 'successor');
+    successor.child.kill('SIGKILL');
+  });
+
+  it('after kill -9 of an agent, another runs its job once the lease expires, and the result stands', async () => {
+    const log = join(dir.path, 'starts.log');
+    const job = await enqueue(foreman.client, { type: 'wait', payload: { ms: 800, log }, lease_ms: 600, backoff: { strategy: 'fixed', base_ms: 0 } });
+    const doomed = start(['--worker-id', 'doomed']);
+    await runningOn('doomed');
+    await eventually(async () => (existsSync(log) ? readFileSync(log, 'utf8') : ''), (text) => text.length > 0);
+    expect(readFileSync(log, 'utf8').split('\n')[0]).toMatch(/ 1 \d+$/);
+    doomed.child.kill('SIGKILL');
+    expect(await doomed.exited).toBe('SIGKILL');
+
+    start(['--worker-id', 'survivor']);
+    const done = await eventually(() => getJob(foreman.client, job.id), (j) => j.status === 'completed', 15_000);
+    expect(done).toMatchObject({ attempt: 2, worker_id: 'survivor' });
+    const { data } = await foreman.client.GET('/jobs/{id}/events', { params: { path: { id: job.id } } });
+    expect(data!.events.map((event) => event.type)).toEqual(['enqueued', 'leased', 'lease_expired', 'retry_scheduled', 'leased', 'completed']);
+    const starts = readFileSync(log, 'utf8').trim().split('\n');
+    expect(starts.map((line) => line.split(' ')[1])).toEqual(['1', '2']);
+  });
+});

@@ -1,0 +1,18 @@
+// `foreman-agent` as a real child process.
+import { spawn, type ChildProcess } from 'node:child_process';
+
+export const agentBin = new URL('../../packages/worker-agent/bin/foreman-agent.js', import.meta.url).pathname;
+export const fixtureJobs = new URL('../fixtures/jobs.mjs', import.meta.url).pathname;
+
+export interface AgentProcess {
+  child: ChildProcess;
+  exited: Promise<number | NodeJS.Signals | null>;
+}
+
+export function spawnAgent(url: string, args: string[]): AgentProcess {
+  const child = spawn(process.execPath, [agentBin, '--url', url, '--handlers', fixtureJobs, '--log-level', 'warn', ...args], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+  return { child, exited };
+}
