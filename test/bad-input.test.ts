@@ -62,6 +62,11 @@ describe.each(bodyEndpoints)('POST %s', (path) => {
     expect(status).toBe(413);
   });
 
+  it('answers 413 to a body many times the limit, after the client finished uploading it', async () => {
+    const { status } = await send('POST', path, JSON.stringify({ payload: 'x'.repeat(8 * 1024 * 1024) }));
+    expect(status).toBe(413);
+  });
+
   it('refuses a body that is not JSON with 415', async () => {
     const { status } = await send('POST', path, 'type=a', 'application/x-www-form-urlencoded');
     expect(status).toBe(415);

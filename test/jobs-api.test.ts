@@ -107,6 +107,19 @@ describe('leasing order and timing', () => {
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
+  it('does not lease a job to a long poll whose client hung up', async () => {
+    const hangUp = new AbortController();
+    const abandoned = foreman.client.POST('/next-job', { body: { worker_id: 'gone', wait_ms: 20_000 }, signal: hangUp.signal }).catch(() => 'aborted');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    hangUp.abort();
+    expect(await abandoned).toBe('aborted');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const job = await enqueue(foreman.client, { type: 't' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await getJob(foreman.client, job.id)).status).toBe('pending');
+    expect((await leaseOne(foreman.client, 'present')).id).toBe(job.id);
+  });
+
   it('answers an empty list when the wait runs out', async () => {
     const started = performance.now();
     expect(await leaseJobs(foreman.client, 'w', { wait_ms: 200 })).toEqual([]);
