@@ -150,6 +150,27 @@ describe('an agent', () => {
     expect(child).toMatchObject({ type: 'child', parent_id: job.id, payload: { from: job.id } });
   });
 
+  it('still stops when the scheduler is gone for good, giving up its last report after a deadline', async () => {
+    let started = false;
+    const long = defineJob({
+      type: 'long',
+      handler: (_payload, ctx) =>
+        new Promise((_resolve, reject) => {
+          started = true;
+          ctx.signal.addEventListener('abort', () => reject(new Error('stopped')));
+        }),
+    });
+    const agent = createAgent({ url: foreman.url, logLevel: 'silent', handlers: [long], shutdownGraceMs: 100, waitMs: 1000 });
+    await agent.start();
+    await enqueue(foreman.client, { type: 'long' });
+    await eventually(async () => started, Boolean);
+    await foreman.close();
+    const before = performance.now();
+    await agent.stop();
+    expect(performance.now() - before).toBeLessThan(25_000);
+    foreman = await startTestScheduler();
+  }, 40_000);
+
   it('runs the built-in sleep handler', async () => {
     await startAgent({});
     const job = await enqueue(foreman.client, { type: 'sleep', payload: { ms: 20 } });

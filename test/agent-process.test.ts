@@ -40,7 +40,7 @@ const runningOn = (workerId: string) =>
 describe('agent processes', () => {
   it('on SIGTERM finish what fits in the grace period, report the rest as shutdown so it runs again at once, and exit 0', async () => {
     const quick = await enqueue(foreman.client, { type: 'wait', payload: { ms: 300 } });
-    const slow = await enqueue(foreman.client, { type: 'wait', payload: { ms: 60_000 }, backoff: { base_ms: 60_000 } });
+    const slow = await enqueue(foreman.client, { type: 'wait', payload: { ms: 60_000 }, max_attempts: 1 });
     const agent = start(['--worker-id', 'retiring', '--concurrency', '2', '--shutdown-grace-ms', '1000']);
     await eventually(() => getJob(foreman.client, slow.id), (job) => job.status === 'running');
     await eventually(() => getJob(foreman.client, quick.id), (job) => job.status === 'running');
@@ -49,8 +49,8 @@ describe('agent processes', () => {
     expect(await agent.exited).toBe(0);
     expect(await getJob(foreman.client, quick.id)).toMatchObject({ status: 'completed', result: { waited: 300 } });
     const cut = await getJob(foreman.client, slow.id);
-    // Runnable now, not after the 30 s lease nor the job's 60 s backoff.
-    expect(cut).toMatchObject({ status: 'pending', attempt: 1, error: { code: 'shutdown', retryable: true } });
+    // Runnable now, not after its 30 s lease, and the cut attempt does not use up its only one.
+    expect(cut).toMatchObject({ status: 'pending', attempt: 0, error: { code: 'shutdown', retryable: true } });
     expect(Date.parse(cut.run_at)).toBeLessThanOrEqual(Date.now());
 
     const successor = start(['--worker-id', 'successor']);

@@ -78,6 +78,26 @@ describe.each(bodyEndpoints)('POST %s', (path) => {
   });
 });
 
+describe('oversized bodies on one keep-alive connection', () => {
+  it('each get their 413, never a reset connection', async () => {
+    const outcomes: Array<number | string> = [];
+    for (let i = 0; i < 12; i++) {
+      try {
+        const response = await fetch(`${foreman.url}/jobs`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ type: 'x', payload: 'x'.repeat(1_200_000) }),
+        });
+        outcomes.push(response.status);
+        await response.text();
+      } catch (error) {
+        outcomes.push(String((error as { cause?: { code?: string } }).cause?.code ?? error));
+      }
+    }
+    expect(outcomes).toEqual(Array(12).fill(413));
+  });
+});
+
 describe('wrong types name the field', () => {
   it.each([
     ['/jobs', { type: 'a', priority: 'high' }, '/priority'],

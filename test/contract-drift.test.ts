@@ -61,6 +61,13 @@ describe('the scheduler validates exactly what openapi.yaml specifies', () => {
 });
 
 describe('the generated client', () => {
+  it('checks names with the contract\'s pattern and length', async () => {
+    const { namePattern, maxNameLength } = await import('@foreman/client');
+    const jobType = resolve({ $ref: '#/components/schemas/JobType' });
+    expect([namePattern.source, maxNameLength]).toEqual([jobType.pattern, jobType.maxLength]);
+    expect(resolve({ $ref: '#/components/schemas/QueueName' })).toEqual(jobType);
+  });
+
   it('is up to date with openapi.yaml', async () => {
     // @ts-expect-error: a plain ESM script without type declarations.
     const { renderSchemaTypes, schemaPath } = (await import('../packages/client/scripts/render-schema.mjs')) as {

@@ -14,5 +14,8 @@ export function spawnAgent(url: string, args: string[]): AgentProcess {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  void exited.then(() => process.off('exit', killOnExit));
   return { child, exited };
 }

@@ -56,6 +56,10 @@ export interface SchedulerProcess {
 export async function spawnScheduler(db: string, flags: string[] = []): Promise<SchedulerProcess> {
   const child = spawn(process.execPath, [schedulerBin, '--port', '0', '--db', db, ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+  // A test cut short must not leave a scheduler running behind it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  void exited.then(() => process.off('exit', killOnExit));
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {

@@ -18,6 +18,10 @@ export type ConflictProblem = Schemas['ConflictProblem'];
 export type Stats = Schemas['Stats'];
 export type Worker = Schemas['Worker'];
 
+/** What a job type or queue name may consist of (openapi.yaml's `JobType` and `QueueName`). */
+export const namePattern = /^[A-Za-z0-9_.:-]+$/;
+export const maxNameLength = 128;
+
 export interface ForemanClientOptions extends Omit<ClientOptions, 'baseUrl'> {
   /** The scheduler's base URL, e.g. `http://127.0.0.1:8080`. */
   url: string;

@@ -182,10 +182,12 @@ export type paths = {
          * @description `completed` stores the result. `failed` with attempts left and `retryable`
          *     (default true) makes the job pending again with `run_at = now + backoff`;
          *     otherwise it ends `failed`. A job whose cancellation was requested ends
-         *     `cancelled` when reported failed.
+         *     `cancelled` when reported failed. A retryable failure with `code: "shutdown"` (an
+         *     agent handing the job back as it stops) makes it pending at once, without the backoff
+         *     and without counting the interrupted attempt.
          *
          *     A report for a `version` that is not the job's current lease answers `409`
-         *     with the job's current `status` and `version` and leaves the job untouched;
+         *     with the job's current `job_status` and `job_version` and leaves the job untouched;
          *     the refused result or error is still kept in the job's events as superseded.
          *     The same report repeated with the same `version` and outcome (a retry after a
          *     lost response) answers `200` and is applied once.
@@ -384,6 +386,7 @@ export type components = {
             /** @default 30000 */
             lease_ms?: number;
             idempotency_key?: string;
+            /** @description The job this one was spawned by; a `400` names it when no such job exists. */
             parent_id?: string;
         };
         JobBatchInput: {
@@ -525,7 +528,7 @@ export type components = {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description No such job (or, on enqueue, no such `parent_id`). */
+        /** @description No such job. */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -536,7 +539,7 @@ export type components = {
         };
         /**
          * @description The job is not in a state that allows this, or the version is not the current
-         *     lease. `status` and `version` in the body give the job's current state.
+         *     lease. `job_status` and `job_version` in the body give the job's current state.
          */
         Conflict: {
             headers: {
@@ -564,7 +567,10 @@ export type components = {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The database is busy or unreachable; retry after `Retry-After` seconds. */
+        /**
+         * @description The database is busy or unreachable, or the scheduler is shutting down; retry after
+         *     `Retry-After` seconds.
+         */
         Unavailable: {
             headers: {
                 "Retry-After"?: number;
@@ -651,7 +657,6 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["Unavailable"];
@@ -680,7 +685,6 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["Unavailable"];
@@ -768,6 +772,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -955,6 +960,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            503: components["responses"]["Unavailable"];
         };
     };
     getContract: {
@@ -975,6 +981,7 @@ export interface operations {
                     "application/yaml": string;
                 };
             };
+            503: components["responses"]["Unavailable"];
         };
     };
 }

@@ -1,12 +1,18 @@
 // Starts the scheduler: opens the store, starts the background loops, serves HTTP.
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { serve, type ServerType } from '@hono/node-server';
 import type { SchedulerConfig } from './config.js';
 import { readContract } from './contract.js';
 import { createApp } from './http/app.js';
+import { ShutdownGate } from './http/shutdown-gate.js';
 import { JobService } from './job-service.js';
 import { createLogger, type Logger } from './logger.js';
 import { openSqliteStore } from './store/sqlite/open-sqlite-store.js';
+
+/** How long requests in flight at shutdown may take before their connections are closed. */
+const inFlightGraceMs = 10_000;
 
 export interface RunningScheduler {
   /** The base URL it serves, e.g. `http://127.0.0.1:8080`. */
@@ -24,8 +30,10 @@ export async function startScheduler(config: SchedulerConfig, logger: Logger = c
     onBackgroundError: (error) => logger.error({ err: error }, 'background loop failed; it will run again'),
   });
   await service.start();
+  const shutdown = new ShutdownGate();
   const app = createApp({
     service,
+    shutdown,
     contract: readContract(),
     maxBodyBytes: config.maxBodyBytes,
     logUnexpected: (error) => logger.error({ err: error }, 'request failed unexpectedly'),
@@ -46,10 +54,17 @@ export async function startScheduler(config: SchedulerConfig, logger: Logger = c
     service,
     close: () =>
       (closing ??= (async () => {
+        shutdown.begin();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         await service.stop();
-        if ('closeIdleConnections' in server) server.closeIdleConnections();
-        await closed;
+        const http = server as Server;
+        http.closeIdleConnections();
+        const drained = await Promise.race([closed.then(() => true), sleep(inFlightGraceMs, false, { ref: false })]);
+        if (!drained) {
+          logger.warn({ grace_ms: inFlightGraceMs }, 'requests still in flight at shutdown; closing their connections');
+          http.closeAllConnections();
+          await closed;
+        }
         await store.close();
         logger.info('foreman scheduler stopped');
       })()),

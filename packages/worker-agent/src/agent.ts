@@ -12,6 +12,9 @@ import { buildRegistry } from './registry.js';
 import { createReporter } from './reporter.js';
 import { createSlots } from './slots.js';
 
+/** After the grace period, how long a stopping agent keeps trying to deliver its last reports. */
+export const SHUTDOWN_REPORT_DEADLINE_MS = 15_000;
+
 export interface Agent {
   /** Starts polling; resolves once the first lease request is under way. */
   start(): Promise<void>;
@@ -37,7 +40,8 @@ export function createAgent(options: AgentOptions = {}): Agent {
   const client = createForemanClient({ url: config.url, ...(config.fetch && { fetch: config.fetch }) });
   const outage = createOutageTracker(logger);
   const slots = createSlots(config.concurrency);
-  const report = createReporter({ client, workerId: config.workerId, outage });
+  const giveUpReports = new AbortController();
+  const report = createReporter({ client, workerId: config.workerId, outage, giveUp: giveUpReports.signal });
   const runs = new Set<JobRun>();
   const stopPolling = new AbortController();
   let polling: Promise<void> | undefined;
@@ -70,6 +74,14 @@ export function createAgent(options: AgentOptions = {}): Agent {
       const reason = new JobError('agent shutting down', { code: 'shutdown', retryable: true });
       for (const run of runs) run.abort(reason);
     }
+    // With the scheduler unreachable, reports would retry forever and the agent would never exit.
+    const deadline = new AbortController();
+    const delivered = await Promise.race([
+      pending().then(() => true),
+      sleep(SHUTDOWN_REPORT_DEADLINE_MS, false, { signal: deadline.signal }).catch(() => false),
+    ]);
+    deadline.abort();
+    if (!delivered) giveUpReports.abort();
     await pending();
     logger.info('agent stopped');
   };

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import { maxNameLength, namePattern } from '@foreman/client';
 import { z } from 'zod';
 import { isJobDefinition, type JobDefinition } from './define-job.js';
 
@@ -19,10 +20,9 @@ export function defaultWorkerId(): string {
   return hostname().slice(0, 128 - suffix.length) + suffix;
 }
 
-const NAME = /^[A-Za-z0-9_.:-]+$/;
 const names = (what: string) =>
   z
-    .array(z.string().min(1).max(128).regex(NAME, `each ${what} must be made of A-Z a-z 0-9 _ . : -`))
+    .array(z.string().min(1).max(maxNameLength).regex(namePattern, `each ${what} must be made of A-Z a-z 0-9 _ . : -`))
     .min(1)
     .max(100);
 

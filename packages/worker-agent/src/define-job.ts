@@ -1,5 +1,5 @@
 // defineJob: declares a job type with its payload schema and handler, inferring the payload type from the schema.
-import type { Job, JobInput } from '@foreman/client';
+import { maxNameLength, namePattern, type Job, type JobInput } from '@foreman/client';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 
@@ -28,7 +28,7 @@ export interface JobDefinition<Payload = unknown, Result = unknown> {
   handler(payload: Payload, ctx: JobContext): Result | Promise<Result>;
 }
 
-const JOB_TYPE = /^[A-Za-z0-9_.:-]{1,128}$/;
+const isJobType = (type: string) => type.length <= maxNameLength && namePattern.test(type);
 
 export function defineJob<Schema extends z.ZodType, Result>(definition: {
   type: string;
@@ -45,7 +45,7 @@ export function defineJob(definition: {
   schema?: z.ZodType;
   handler: (payload: unknown, ctx: JobContext) => unknown;
 }): JobDefinition {
-  if (!JOB_TYPE.test(definition.type)) {
+  if (!isJobType(definition.type)) {
     throw new TypeError(`job type ${JSON.stringify(definition.type)} must be 1-128 characters of A-Z a-z 0-9 _ . : -`);
   }
   if (typeof definition.handler !== 'function') {
@@ -61,7 +61,7 @@ export function isJobDefinition(value: unknown): value is JobDefinition {
   const candidate = value as Record<string, unknown>;
   return (
     typeof candidate.type === 'string' &&
-    JOB_TYPE.test(candidate.type) &&
+    isJobType(candidate.type) &&
     typeof candidate.handler === 'function' &&
     (candidate.schema === undefined || typeof (candidate.schema as { safeParseAsync?: unknown }).safeParseAsync === 'function')
   );

@@ -15,6 +15,8 @@ export interface ReporterDeps {
   workerId: string;
   outage: OutageTracker;
   backoff?: BackoffPolicy;
+  /** Aborted when the agent will wait no longer: the pending report is logged in full and given up. */
+  giveUp?: AbortSignal;
 }
 
 /** Reports one outcome; resolves once the scheduler accepted it or refused it for good. Never rejects. */
@@ -23,15 +25,20 @@ export type Reporter = (job: Job, outcome: Outcome, logger: Logger) => Promise<v
 // A hung connection must not hold a report forever; the retry picks it up.
 const REQUEST_TIMEOUT_MS = 30_000;
 
-export function createReporter({ client, workerId, outage, backoff = RETRY_BACKOFF }: ReporterDeps): Reporter {
+export function createReporter({ client, workerId, outage, backoff = RETRY_BACKOFF, giveUp }: ReporterDeps): Reporter {
   return async (job, outcome, logger) => {
     let pending = outcome;
     for (let failures = 1; ; failures++) {
+      if (giveUp?.aborted) {
+        // Logged whole, so the result can still be recovered; the scheduler reruns the job once its lease expires.
+        logger.error({ version: job.version, outcome: pending }, 'shutting down before the scheduler accepted this report; giving it up');
+        return;
+      }
       try {
         const { error, response } = await client.POST('/jobs/{id}/complete', {
           params: { path: { id: job.id } },
           body: { worker_id: workerId, version: job.version, ...pending },
-          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+          signal: giveUp ? AbortSignal.any([giveUp, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]) : AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         });
         if (!error) {
           outage.succeeded();
@@ -58,7 +65,7 @@ export function createReporter({ client, workerId, outage, backoff = RETRY_BACKO
       } catch (err) {
         outage.failed(err);
       }
-      await sleep(backoffDelay(failures, backoff));
+      await sleep(backoffDelay(failures, backoff), undefined, giveUp && { signal: giveUp }).catch(() => undefined);
     }
   };
 }

@@ -1,7 +1,8 @@
 // The HTTP API: routes, the body limit, and the one place errors become problem responses.
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { JobService } from '../job-service.js';
+import { bodyLimit } from './body-limit.js';
+import type { ShutdownGate } from './shutdown-gate.js';
 import { problemForError, problemResponse, problemTypes } from './problem.js';
 import { jobRoutes } from './routes/job-routes.js';
 import { operationsRoutes } from './routes/operations-routes.js';
@@ -11,24 +12,15 @@ export interface AppOptions {
   service: JobService;
   contract: string;
   maxBodyBytes: number;
+  shutdown: ShutdownGate;
   logUnexpected: (error: unknown) => void;
 }
 
-export function createApp({ service, contract, maxBodyBytes, logUnexpected }: AppOptions): Hono {
+export function createApp({ service, contract, maxBodyBytes, shutdown, logUnexpected }: AppOptions): Hono {
   const app = new Hono();
 
-  app.use(
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: (c) =>
-        problemResponse(c, {
-          type: problemTypes.tooLarge,
-          title: 'Payload too large',
-          status: 413,
-          detail: `The request body exceeds ${maxBodyBytes} bytes.`,
-        }),
-    }),
-  );
+  app.use(shutdown.middleware());
+  app.use(bodyLimit(maxBodyBytes));
 
   app.route('/', jobRoutes(service));
   app.route('/', workerRoutes(service));

@@ -72,8 +72,9 @@ describe('fail', () => {
     expect(events[0]).toMatchObject({ type: 'retry_scheduled', details: { delay_ms: 1000 } });
   });
 
-  it('skips the backoff for a job its agent handed back while shutting down', () => {
-    expect(machine.fail(running(), { error: { ...error, code: 'shutdown' }, now }).changes).toMatchObject({ state: 'available', run_at: now });
+  it('runs a job its agent handed back while shutting down again at once, without using up an attempt', () => {
+    expect(machine.fail(running(), { error: { ...error, code: 'shutdown' }, now }).changes).toMatchObject({ state: 'available', run_at: now, attempt: 0 });
+    expect(machine.fail(running({ attempt: 3 }), { error: { ...error, code: 'shutdown' }, now }).changes).toMatchObject({ state: 'available', attempt: 2 });
   });
 
   it('makes the job runnable at once when the backoff is zero', () => {

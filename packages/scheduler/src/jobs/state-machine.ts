@@ -128,13 +128,22 @@ export function fail(job: JobRow, { error, now, random, details = {} }: FailureC
   if (job.cancel_requested) {
     return step(job, now, { ...ended, state: 'cancelled' }, [{ type: 'cancelled', details: { ...details, error } }]);
   }
+  if (error.retryable && error.code === shutdownCode) {
+    // An agent shutting down hands its unfinished jobs back. The job was not at fault: it runs
+    // again at once, and the interrupted attempt is not counted against max_attempts.
+    return step(
+      job,
+      now,
+      { state: 'available', run_at: now, attempt: job.attempt - 1, error: encodedError, lease_expires_at: null },
+      [{ type: 'retry_scheduled', details: { ...details, error, run_at: new Date(now).toISOString(), delay_ms: 0 } }],
+    );
+  }
   if (error.retryable && job.attempt < job.max_attempts) {
-    // An agent shutting down hands its unfinished jobs back: they were not at fault, so they
-    // skip the backoff and run again at once.
-    const delayMs =
-      error.code === shutdownCode
-        ? 0
-        : backoffDelayMs({ strategy: job.backoff_strategy, baseMs: job.backoff_base_ms, maxMs: job.backoff_max_ms, jitter: job.backoff_jitter === 1 }, job.attempt, random);
+    const delayMs = backoffDelayMs(
+      { strategy: job.backoff_strategy, baseMs: job.backoff_base_ms, maxMs: job.backoff_max_ms, jitter: job.backoff_jitter === 1 },
+      job.attempt,
+      random,
+    );
     const runAt = now + delayMs;
     return step(
       job,

@@ -68,7 +68,7 @@ export class PollWaiters {
     }
   }
 
-  /** Wakes every poller: on shutdown, or as a safety net for a notification that matched nobody. */
+  /** Wakes every poller, so that a shutdown answers them at once. */
   wakeAll(): void {
     this.notifications++;
     for (const waiter of [...this.waiters]) waiter.settle('woken');

@@ -173,7 +173,10 @@ export class SqlJobStore implements JobStore {
   }
 
   async listJobs(filter: JobFilter): Promise<JobPage> {
-    const rows = await this.transactor.reader.all(this.queries.listJobs(filter));
+    // As with claims: one index read per status, merged, so none of them sorts a whole status.
+    const perStatus = filter.statuses && filter.statuses.length > 1 ? filter.statuses.map((status) => ({ ...filter, statuses: [status] })) : [filter];
+    const pages = await Promise.all(perStatus.map((part) => this.transactor.reader.all(this.queries.listJobs(part))));
+    const rows = pages.length === 1 ? pages[0]! : pages.flat().sort(newestFirst).slice(0, filter.limit + 1);
     const jobs = rows.slice(0, filter.limit);
     const last = jobs[jobs.length - 1];
     return { jobs, next: rows.length > filter.limit && last ? { createdAt: last.created_at, id: last.id } : null };
@@ -246,6 +249,10 @@ export class SqlJobStore implements JobStore {
     const events = await tx.all(this.queries.reportEvent({ jobId, version: version + 1, workerId }));
     return events.some((event) => (JSON.parse(event.details) as { report?: string }).report === status);
   }
+}
+
+function newestFirst(a: JobRow, b: JobRow): number {
+  return b.created_at - a.created_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
 function leaseOrder(a: JobRow, b: JobRow): number {

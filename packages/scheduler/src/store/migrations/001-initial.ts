@@ -52,8 +52,12 @@ export function initialMigration(dialect: SqlDialect): Migration {
       await sql`CREATE INDEX jobs_lease_deadline ON jobs (lease_expires_at) WHERE state = 'running'`.execute(db);
       await sql`CREATE INDEX jobs_running_by_worker ON jobs (worker_id) WHERE state = 'running'`.execute(db);
       await sql`CREATE UNIQUE INDEX jobs_idempotency_key ON jobs (idempotency_key) WHERE idempotency_key IS NOT NULL`.execute(db);
-      // Listing is newest first; each filter combination has an index that yields rows in that order.
+      // Listing is newest first. Each filter (status, type, queue, parent) and each pairing of
+      // status with type or queue has an index that yields rows in that order, so a page reads
+      // about `limit` rows however large the table; several statuses are read one by one and merged.
       await sql`CREATE INDEX jobs_created ON jobs (created_at, id)`.execute(db);
+      await sql`CREATE INDEX jobs_type_created ON jobs (type, created_at, id)`.execute(db);
+      await sql`CREATE INDEX jobs_queue_created ON jobs (queue, created_at, id)`.execute(db);
       await sql`CREATE INDEX jobs_status_created ON jobs (status, created_at, id)`.execute(db);
       await sql`CREATE INDEX jobs_type_status_created ON jobs (type, status, created_at, id)`.execute(db);
       await sql`CREATE INDEX jobs_queue_status_created ON jobs (queue, status, created_at, id)`.execute(db);

@@ -76,23 +76,31 @@ export class SqliteTransactor implements Transactor {
       return;
     }
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
-    for (const pending of batch) {
-      // A savepoint per write: one caller's failure rolls back its own changes only.
-      this.control.savepoint.run();
-      try {
-        const value = await pending.work(this.writer);
-        this.control.release.run();
-        outcomes.push({ ok: true, value });
-      } catch (error) {
-        this.control.rollbackToSavepoint.run();
-        this.control.release.run();
-        outcomes.push({ ok: false, error });
-      }
-    }
     try {
+      for (const pending of batch) {
+        // A savepoint per write: one caller's failure rolls back its own changes only.
+        this.control.savepoint.run();
+        try {
+          const value = await pending.work(this.writer);
+          this.control.release.run();
+          outcomes.push({ ok: true, value });
+        } catch (error) {
+          // After a full disk or an I/O error SQLite may have rolled the whole transaction back
+          // already; then this throws and the batch fails as a whole below.
+          this.control.rollbackToSavepoint.run();
+          this.control.release.run();
+          outcomes.push({ ok: false, error });
+        }
+      }
       this.control.commit.run();
     } catch (error) {
-      if (this.writeDb.inTransaction) this.control.rollback.run();
+      if (this.writeDb.inTransaction) {
+        try {
+          this.control.rollback.run();
+        } catch {
+          // Nothing left to undo: every caller gets the original error below either way.
+        }
+      }
       for (const pending of batch) pending.reject(translateSqliteError(error));
       return;
     }

@@ -1,0 +1,104 @@
+// Processes and measurements shared by the benchmark workloads.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+
+const root = new URL('..', import.meta.url).pathname;
+const schedulerBin = join(root, 'packages/scheduler/bin/foreman-scheduler.js');
+const agentBin = join(root, 'packages/worker-agent/bin/foreman-agent.js');
+const benchJobs = join(root, 'bench/jobs.mjs');
+const clockTicksPerSecond = 100;
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export const wallClock = () => performance.timeOrigin + performance.now();
+
+function track(child) {
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+  return { child, exited, async stop() { child.kill('SIGTERM'); await exited; } };
+}
+
+/** A scheduler process on a fresh SQLite file (the durable default settings). */
+export async function startScheduler(flags = []) {
+  const dir = mkdtempSync(join(tmpdir(), 'foreman-bench-'));
+  const child = spawn(process.execPath, [schedulerBin, '--port', '0', '--db', join(dir, 'foreman.db'), ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = track(child);
+  const url = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      try {
+        const entry = JSON.parse(line);
+        if (entry.msg === 'foreman scheduler listening') resolve(entry.url);
+      } catch {
+        // not a log line
+      }
+    });
+    proc.exited.then((code) => reject(new Error(`scheduler exited (${code}) before listening`)));
+  });
+  return {
+    ...proc,
+    url,
+    pid: child.pid,
+    async stop() {
+      await proc.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function startAgent(url, { concurrency, workerId }) {
+  const args = [agentBin, '--url', url, '--handlers', benchJobs, '--concurrency', String(concurrency), '--worker-id', workerId, '--log-level', 'warn', '--wait-ms', '20000'];
+  return track(spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] }));
+}
+
+/** CPU seconds and peak RSS (MB) of a process, from /proc. */
+export function processUsage(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return { cpuSeconds, peakRssMb: hwm ? Number(hwm[1]) / 1024 : NaN };
+}
+
+export async function api(url, method, path, body) {
+  const response = await fetch(url + path, {
+    method,
+    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+  });
+  const data = await response.json();
+  if (response.status >= 300) throw new Error(`${method} ${path} → ${response.status}: ${JSON.stringify(data)}`);
+  return data;
+}
+
+export async function enqueueBulk(url, jobs) {
+  const started = performance.now();
+  for (let i = 0; i < jobs.length; i += 1000) await api(url, 'POST', '/jobs/batch', { jobs: jobs.slice(i, i + 1000) });
+  return jobs.length / ((performance.now() - started) / 1000);
+}
+
+export async function waitForCounts(url, accept, timeoutMs) {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const stats = await api(url, 'GET', '/stats');
+    if (accept(stats.counts)) return stats.counts;
+    if (performance.now() > deadline) throw new Error(`timed out; counts ${JSON.stringify(stats.counts)}`);
+    await sleep(20);
+  }
+}
+
+/** Newest `finished_at` among completed jobs: when the last completion was accepted. */
+export async function lastCompletionAt(url, type) {
+  let latest = 0;
+  let cursor;
+  do {
+    const page = await api(url, 'GET', `/jobs?status=completed&type=${type}&limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+    for (const job of page.jobs) latest = Math.max(latest, Date.parse(job.finished_at));
+    cursor = page.next_cursor;
+  } while (cursor);
+  return latest;
+}
+
+export function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}

@@ -1,0 +1,142 @@
+// The benchmark workloads; each returns its figures and a one-line summary.
+import { performance } from 'node:perf_hooks';
+import { api, enqueueBulk, lastCompletionAt, percentile, processUsage, sleep, startAgent, startScheduler, waitForCounts, wallClock } from './harness.mjs';
+
+const drainJobs = 20_000;
+const latencyJobs = 300;
+const latencyGapMs = 10;
+const enqueueSeconds = 5;
+const retryJobs = 2_000;
+const round = (x, digits = 0) => Number(x.toFixed(digits));
+
+async function withScheduler(run) {
+  const scheduler = await startScheduler();
+  try {
+    return await run(scheduler);
+  } finally {
+    await scheduler.stop();
+  }
+}
+
+/** Drains `jobs` with one agent (concurrency 50); jobs/s from agent start to the last accepted completion. */
+async function drain(scheduler, type, jobs) {
+  const bulkRate = await enqueueBulk(scheduler.url, jobs);
+  const before = processUsage(scheduler.pid);
+  const startedAt = Date.now();
+  const agent = startAgent(scheduler.url, { concurrency: 50, workerId: 'bench-agent' });
+  try {
+    await waitForCounts(scheduler.url, (counts) => counts.completed === jobs.length, 300_000);
+  } finally {
+    await agent.stop();
+  }
+  const seconds = ((await lastCompletionAt(scheduler.url, type)) - startedAt) / 1000;
+  const after = processUsage(scheduler.pid);
+  return {
+    jobsPerSecond: jobs.length / seconds,
+    bulkEnqueuePerSecond: bulkRate,
+    cpuSecondsPer1000: ((after.cpuSeconds - before.cpuSeconds) / jobs.length) * 1000,
+    peakRssMb: after.peakRssMb,
+  };
+}
+
+export const workloads = {
+  async W1() {
+    return withScheduler(async (scheduler) => {
+      const r = await drain(scheduler, 'bench.noop', Array.from({ length: drainJobs }, () => ({ type: 'bench.noop' })));
+      return {
+        ...r,
+        summary: `drain ${round(r.jobsPerSecond)} jobs/s; bulk enqueue ${round(r.bulkEnqueuePerSecond)} jobs/s; scheduler CPU ${round(r.cpuSecondsPer1000, 3)} s/1000 jobs, peak RSS ${round(r.peakRssMb)} MB`,
+      };
+    });
+  },
+
+  async W2() {
+    return withScheduler(async (scheduler) => {
+      const agent = startAgent(scheduler.url, { concurrency: 10, workerId: 'bench-agent' });
+      try {
+        await sleep(1000);
+        const enqueuedAt = new Map();
+        for (let i = 0; i < latencyJobs; i++) {
+          const before = wallClock();
+          const job = await api(scheduler.url, 'POST', '/jobs', { type: 'bench.stamp' });
+          enqueuedAt.set(job.id, before);
+          await sleep(latencyGapMs);
+        }
+        await waitForCounts(scheduler.url, (counts) => counts.completed === latencyJobs, 60_000);
+        const page = await api(scheduler.url, 'GET', `/jobs?status=completed&limit=500`);
+        const latencies = page.jobs.map((job) => job.result.started_at - enqueuedAt.get(job.id)).sort((a, b) => a - b);
+        const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(latencies, p));
+        const max = latencies.at(-1);
+        return { p50Ms: p50, p95Ms: p95, p99Ms: p99, maxMs: max, summary: `pickup p50 ${round(p50, 2)} / p95 ${round(p95, 2)} / p99 ${round(p99, 2)} / max ${round(max, 2)} ms` };
+      } finally {
+        await agent.stop();
+      }
+    });
+  },
+
+  async W3() {
+    return withScheduler(async (scheduler) => {
+      const deadline = performance.now() + enqueueSeconds * 1000;
+      let count = 0;
+      while (performance.now() < deadline) {
+        await api(scheduler.url, 'POST', '/jobs', { type: 'bench.noop' });
+        count++;
+      }
+      const rate = count / enqueueSeconds;
+      return { enqueuesPerSecond: rate, summary: `single enqueue ${round(rate)} /s (${count} in ${enqueueSeconds} s, each durable)` };
+    });
+  },
+
+  async W4() {
+    return withScheduler(async (scheduler) => {
+      const jobs = Array.from({ length: retryJobs }, () => ({ type: 'bench.flaky', max_attempts: 2, backoff: { strategy: 'fixed', base_ms: 0, jitter: false } }));
+      const r = await drain(scheduler, 'bench.flaky', jobs);
+      let cursor;
+      let ranTwice = 0;
+      do {
+        const page = await api(scheduler.url, 'GET', `/jobs?type=bench.flaky&limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+        ranTwice += page.jobs.filter((job) => job.status === 'completed' && job.attempt === 2).length;
+        cursor = page.next_cursor;
+      } while (cursor);
+      return { jobsPerSecond: r.jobsPerSecond, ranTwice, summary: `retry e2e ${round(r.jobsPerSecond)} jobs/s; ${ranTwice} of ${retryJobs} ran exactly twice` };
+    });
+  },
+
+  async scale({ scaleJobs }) {
+    return withScheduler(async (scheduler) => {
+      const measure = async () => {
+        const lease = [];
+        const list = [];
+        for (let i = 0; i < 200; i++) {
+          await api(scheduler.url, 'POST', '/jobs', { type: 'bench.scale', queue: 'probe' });
+          let started = performance.now();
+          const { jobs } = await api(scheduler.url, 'POST', '/next-job', { worker_id: 'probe', types: ['bench.scale'] });
+          lease.push(performance.now() - started);
+          await api(scheduler.url, 'POST', `/jobs/${jobs[0].id}/complete`, { worker_id: 'probe', version: jobs[0].version, status: 'completed' });
+          started = performance.now();
+          await api(scheduler.url, 'GET', '/jobs?status=failed&type=bench.filler&limit=50');
+          list.push(performance.now() - started);
+        }
+        const median = (xs) => percentile([...xs].sort((a, b) => a - b), 50);
+        return { leaseP50Ms: median(lease), listP50Ms: median(list) };
+      };
+      const fillTo = async (total) => {
+        const { counts } = await api(scheduler.url, 'GET', '/stats');
+        const have = Object.values(counts).reduce((a, b) => a + b, 0);
+        const filler = Array.from({ length: Math.max(0, total - have) }, (_, i) => ({ type: 'bench.filler', delay_ms: 86_400_000 + i }));
+        await enqueueBulk(scheduler.url, filler);
+      };
+      await fillTo(10_000);
+      const small = await measure();
+      await fillTo(scaleJobs);
+      const large = await measure();
+      const rss = processUsage(scheduler.pid).peakRssMb;
+      return {
+        small,
+        large,
+        peakRssMb: rss,
+        summary: `lease p50 ${round(small.leaseP50Ms, 2)} ms at 10k → ${round(large.leaseP50Ms, 2)} ms at ${scaleJobs}; list p50 ${round(small.listP50Ms, 2)} → ${round(large.listP50Ms, 2)} ms; peak RSS ${round(rss)} MB`,
+      };
+    });
+  },
+};
