@@ -444,7 +444,7 @@ export type components = {
             next_cursor: string | null;
         };
         /** @enum {string} */
-        JobEventType: "enqueued" | "leased" | "progress" | "completed" | "failed" | "retry_scheduled" | "lease_expired" | "cancel_requested" | "cancelled" | "retried" | "report_superseded";
+        JobEventType: "enqueued" | "leased" | "progress" | "completed" | "failed" | "retry_scheduled" | "lease_expired" | "cancel_requested" | "cancelled" | "retried" | "report_superseded" | "lease_released";
         JobEvent: {
             id: number;
             job_id: string;

@@ -84,6 +84,10 @@ export class JobService {
       if (request.signal?.aborted) return [];
       const generation = this.waiters.generation;
       const jobs = await this.store.claimJobs({ ...request, now: this.now() });
+      if (jobs.length && request.signal?.aborted) {
+        this.jobsChanged(await this.store.releaseJobs({ jobs, now: this.now() }));
+        return [];
+      }
       const remaining = deadline - this.now();
       if (jobs.length || remaining <= 0 || this.stopping || request.signal?.aborted) return jobs;
       if (this.waiters.generation !== generation) continue;

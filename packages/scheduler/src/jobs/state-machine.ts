@@ -17,7 +17,8 @@ export type JobEventType =
   | 'cancel_requested'
   | 'cancelled'
   | 'retried'
-  | 'report_superseded';
+  | 'report_superseded'
+  | 'lease_released';
 
 export interface EventDraft {
   type: JobEventType;
@@ -167,6 +168,17 @@ export function expireLease(job: JobRow, { now, random }: { now: number; random?
   const outcome = fail(job, { error: leaseExpiredError, now, random });
   const expired: EventDraft = { type: 'lease_expired', details: { worker_id: job.worker_id, lease_expires_at: job.lease_expires_at && new Date(job.lease_expires_at).toISOString() } };
   return { changes: outcome.changes, events: [expired, ...outcome.events] };
+}
+
+/**
+ * Undoes a lease whose poller hung up before the response reached it: the job goes back to the
+ * front of the queue, and the attempt that never started is not counted.
+ */
+export function releaseLease(job: JobRow, { now }: { now: number }): Transition {
+  if (job.state !== 'running') throw conflict(job, 'Only a running job has a lease to release.');
+  return step(job, now, { state: 'available', attempt: job.attempt - 1, lease_expires_at: null }, [
+    { type: 'lease_released', details: { reason: 'the poller hung up before it received the job' } },
+  ]);
 }
 
 /**

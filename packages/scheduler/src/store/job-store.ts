@@ -74,6 +74,8 @@ export interface JobStore {
   enqueueJobs(params: { jobs: NewJob[]; now: number }): Promise<EnqueueOutcome[]>;
   /** Leases up to `max` runnable jobs, highest priority first, then earliest `run_at`, then id. */
   claimJobs(params: { workerId: string; types: string[] | null; queues: string[] | null; max: number; now: number }): Promise<JobRow[]>;
+  /** Hands back jobs just leased at these versions, as if they had not been leased. */
+  releaseJobs(params: { jobs: Array<{ id: string; version: number }>; now: number }): Promise<JobRow[]>;
   heartbeatJob(params: { id: string; workerId: string; version: number; progress: Progress | undefined; now: number }): Promise<JobRow>;
   reportJob(params: { id: string; workerId: string; version: number; outcome: ReportOutcome; now: number }): Promise<JobRow>;
   cancelJob(params: { id: string; now: number }): Promise<{ job: JobRow; immediate: boolean }>;

@@ -81,6 +81,22 @@ export class SqlJobStore implements JobStore {
     });
   }
 
+  releaseJobs({ jobs, now }: { jobs: Array<{ id: string; version: number }>; now: number }): Promise<JobRow[]> {
+    return this.transactor.write(async (tx) => {
+      const released: JobRow[] = [];
+      for (const { id, version } of jobs) {
+        const job = await this.load(tx, id);
+        // Anything that moved the job since (a cancel, say) wins over the release.
+        if (job.version !== version || job.state !== 'running') continue;
+        const transition = machine.releaseLease(job, { now });
+        const updated = await this.apply(tx, job, transition);
+        await this.record(tx, updated, transition.events, now);
+        released.push(updated);
+      }
+      return released;
+    });
+  }
+
   heartbeatJob(params: { id: string; workerId: string; version: number; progress: machine.Progress | undefined; now: number }): Promise<JobRow> {
     return this.transactor.write(async (tx) => {
       const job = await this.load(tx, params.id);

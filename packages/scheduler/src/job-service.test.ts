@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JobService } from './job-service.js';
+import type { JobSpec } from './jobs/new-job.js';
+import type { JobStore } from './store/job-store.js';
+import { openSqliteStore } from './store/sqlite/open-sqlite-store.js';
+
+const spec: JobSpec = {
+  type: 't',
+  payload: {},
+  queue: 'default',
+  priority: 0,
+  max_attempts: 1,
+  backoff: { strategy: 'fixed', base_ms: 0, max_ms: 0, jitter: false },
+  timeout_ms: 1000,
+  lease_ms: 30_000,
+};
+
+let dir: string;
+let store: JobStore;
+let service: JobService;
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'foreman-service-'));
+  store = await openSqliteStore(join(dir, 'foreman.db'));
+  service = new JobService({ store, sweepIntervalMs: 1000, onBackgroundError: (error) => { throw error; } });
+  await service.start();
+});
+afterEach(async () => {
+  await service.stop();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('JobService.lease', () => {
+  it('hands the jobs back when the poller hung up while they were being leased', async () => {
+    const [{ job }] = (await service.enqueue([spec])) as [{ job: { id: string } }];
+    const hangUp = new AbortController();
+    const leasing = service.lease({ workerId: 'gone', types: null, queues: null, max: 1, waitMs: 0, agent: null, signal: hangUp.signal });
+    hangUp.abort(); // after the claim started, before its answer
+    expect(await leasing).toEqual([]);
+
+    const released = await store.getJob(job.id);
+    expect(released).toMatchObject({ state: 'available', attempt: 0, version: 3 });
+    expect((await store.listJobEvents(job.id))!.map((event) => event.type)).toEqual(['enqueued', 'leased', 'lease_released']);
+    const [again] = await service.lease({ workerId: 'present', types: null, queues: null, max: 1, waitMs: 0, agent: null });
+    expect(again).toMatchObject({ id: job.id, attempt: 1, worker_id: 'present' });
+  });
+});
