@@ -1,5 +1,6 @@
 // `foreman-agent` as a real child process.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { watchChild } from './child-process.js';
 
 export const agentBin = new URL('../../packages/worker-agent/bin/foreman-agent.js', import.meta.url).pathname;
 export const fixtureJobs = new URL('../fixtures/jobs.mjs', import.meta.url).pathname;
@@ -13,9 +14,6 @@ export function spawnAgent(url: string, args: string[]): AgentProcess {
   const child = spawn(process.execPath, [agentBin, '--url', url, '--handlers', fixtureJobs, '--log-level', 'warn', ...args], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  void exited.then(() => process.off('exit', killOnExit));
+  const exited = watchChild(child);
   return { child, exited };
 }

@@ -1,5 +1,6 @@
 // Real schedulers for tests: in-process on a temporary SQLite file, or as a separate process.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { watchChild } from './child-process.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,11 +56,7 @@ export interface SchedulerProcess {
 /** Starts `foreman-scheduler` as a child process and waits until it listens. */
 export async function spawnScheduler(db: string, flags: string[] = []): Promise<SchedulerProcess> {
   const child = spawn(process.execPath, [schedulerBin, '--port', '0', '--db', db, ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
-  // A test cut short must not leave a scheduler running behind it.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  void exited.then(() => process.off('exit', killOnExit));
+  const exited = watchChild(child);
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
