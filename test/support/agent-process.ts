@@ -11,7 +11,7 @@ export interface AgentProcess {
 }
 
 export function spawnAgent(url: string, args: string[]): AgentProcess {
-  const child = spawn(process.execPath, [agentBin, '--url', url, '--handlers', fixtureJobs, '--log-level', 'warn', ...args], {
+  const child = spawn(process.execPath, [agentBin, '--url', url, '--handlers', fixtureJobs, '--log-level', 'error', ...args], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = watchChild(child);
