@@ -50,6 +50,8 @@ const pairs: Array<[string, z.ZodType]> = [
   ['HeartbeatInput', schemas.heartbeatInputSchema],
   ['JobErrorInput', schemas.jobErrorInputSchema],
   ['CompleteInput', schemas.completeInputSchema],
+  ['ReportItemInput', schemas.reportItemSchema],
+  ['ReportBatchInput', schemas.reportBatchInputSchema],
 ];
 
 describe('the scheduler validates exactly what openapi.yaml specifies', () => {

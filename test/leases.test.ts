@@ -1,4 +1,5 @@
 // Leases, heartbeats and reports: version locking, lease expiry, retries and their backoff.
+import type { Job } from '@foreman/client';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestScheduler, type TestScheduler } from './support/scheduler.js';
 import { contractViolations } from './support/validating-fetch.js';
@@ -129,6 +130,32 @@ describe('reports', () => {
     await fail(foreman.client, await leaseOne(foreman.client, 'w'), { message: 'first' });
     const { data } = await fail(foreman.client, await leaseOne(foreman.client, 'w'), { message: 'second', code: 'E2' });
     expect(data).toMatchObject({ id: job.id, status: 'failed', attempt: 2, error: { message: 'second', code: 'E2', retryable: true }, finished_at: expect.any(String) });
+  });
+
+  it('applies a batch of reports one by one, answering each as the single endpoint would', async () => {
+    const jobs = [];
+    for (let i = 0; i < 3; i++) jobs.push(await enqueue(foreman.client, { type: 'batch', max_attempts: 1 }));
+    const leased = await leaseJobs(foreman.client, 'w', { max: 3 });
+    const [first, second, third] = leased as [Job, Job, Job];
+    const { data, response } = await foreman.client.POST('/reports', {
+      body: {
+        worker_id: 'w',
+        reports: [
+          { id: first.id, version: first.version, status: 'completed', result: { n: 1 } },
+          { id: second.id, version: second.version + 7, status: 'completed' },
+          { id: third.id, version: third.version, status: 'failed', error: { message: 'no', retryable: false } },
+          { id: '01a20000-0000-7000-8000-000000000000', version: 2, status: 'completed' },
+          { id: first.id, version: first.version, status: 'completed', result: { n: 1 } },
+        ],
+      },
+    });
+    expect(response.status).toBe(200);
+    expect(data!.results.map((result) => result.status)).toEqual([200, 409, 200, 404, 200]);
+    expect(data!.results[0]!.job).toMatchObject({ id: first.id, status: 'completed', result: { n: 1 } });
+    expect(data!.results[1]!.problem).toMatchObject({ job_status: 'running', job_version: second.version });
+    expect(data!.results[2]!.job).toMatchObject({ status: 'failed' });
+    expect(await eventTypes(foreman.client, first.id)).toEqual(['enqueued', 'leased', 'completed']);
+    expect((await getJob(foreman.client, second.id)).status).toBe('running');
   });
 
   it('does not retry a non-retryable failure', async () => {

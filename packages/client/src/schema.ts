@@ -199,6 +199,30 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report the outcomes of several attempts in one request
+         * @description Each report is applied or refused exactly as `POST /jobs/{id}/complete` would apply or
+         *     refuse it, and they share one durable commit. `results[i]` answers `reports[i]`: its
+         *     `status` is the HTTP status the single report would have got (200, 404 or 409), with the
+         *     job as it now stands or the problem. A database outage fails the whole request (`503`),
+         *     so it can be retried as a whole.
+         */
+        post: operations["reportJobs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workers": {
         parameters: {
             query?: never;
@@ -434,6 +458,34 @@ export type components = {
             /** @description Any JSON value; only with `completed`. */
             result?: unknown;
             error?: components["schemas"]["JobErrorInput"];
+        };
+        ReportItemInput: {
+            id: string;
+            version: number;
+            /** @enum {string} */
+            status: "completed" | "failed";
+            /** @description Any JSON value; only with `completed`. */
+            result?: unknown;
+            error?: components["schemas"]["JobErrorInput"];
+        };
+        ReportBatchInput: {
+            worker_id: string;
+            reports: components["schemas"]["ReportItemInput"][];
+        };
+        ReportResult: {
+            id: string;
+            /**
+             * @description What `POST /jobs/{id}/complete` would have answered for this report.
+             * @enum {integer}
+             */
+            status: 200 | 404 | 409;
+            /** @description The job as it now stands, when the report was applied. */
+            job: components["schemas"]["Job"] | null;
+            /** @description Why the report was refused; for 409 with `job_status` and `job_version`. */
+            problem: components["schemas"]["Problem"] | null;
+        };
+        ReportBatchResult: {
+            results: components["schemas"]["ReportResult"][];
         };
         JobList: {
             jobs: components["schemas"]["Job"][];
@@ -895,6 +947,34 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    reportJobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportBatchInput"];
+            };
+        };
+        responses: {
+            /** @description Every report was applied or refused; see each result. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportBatchResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["Unavailable"];

@@ -9,6 +9,7 @@ import { runJob, type JobRun } from './job-runner.js';
 import { createOutageTracker } from './outage.js';
 import { poll } from './poller.js';
 import { buildRegistry } from './registry.js';
+import { createBatchReporter } from './batch-reporter.js';
 import { createReporter } from './reporter.js';
 import { createSlots } from './slots.js';
 
@@ -41,7 +42,13 @@ export function createAgent(options: AgentOptions = {}): Agent {
   const outage = createOutageTracker(logger);
   const slots = createSlots(config.concurrency);
   const giveUpReports = new AbortController();
-  const report = createReporter({ client, workerId: config.workerId, outage, giveUp: giveUpReports.signal });
+  const report = createBatchReporter({
+    client,
+    workerId: config.workerId,
+    outage,
+    single: createReporter({ client, workerId: config.workerId, outage, giveUp: giveUpReports.signal }),
+    giveUp: giveUpReports.signal,
+  });
   const runs = new Set<JobRun>();
   const stopPolling = new AbortController();
   let polling: Promise<void> | undefined;

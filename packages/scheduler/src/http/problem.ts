@@ -32,25 +32,32 @@ export function invalidInput(errors: FieldError[]): Problem {
   return { type: problemTypes.invalidInput, title: 'The request is invalid', status: 400, detail, errors };
 }
 
-/** Maps the domain errors to problem responses; anything else is a 500 that gets logged. */
-export function problemForError(c: Context, error: unknown, logUnexpected: (error: unknown) => void): Response {
-  if (error instanceof InvalidInputError) return problemResponse(c, invalidInput(error.errors));
-  if (error instanceof UnsupportedMediaTypeError) {
-    return problemResponse(c, { type: problemTypes.unsupportedMediaType, title: 'Unsupported media type', status: 415, detail: error.message });
-  }
+/** The problem for a request refused because of the job's state (404, 409), or null for any other error. */
+export function refusalProblem(error: unknown): Problem | null {
   if (error instanceof JobNotFoundError) {
-    return problemResponse(c, { type: problemTypes.notFound, title: 'No such job', status: 404, detail: error.message });
+    return { type: problemTypes.notFound, title: 'No such job', status: 404, detail: error.message };
   }
   if (error instanceof JobConflictError) {
-    return problemResponse(c, {
+    return {
       type: problemTypes.conflict,
       title: 'The job is not in a state that allows this',
       status: 409,
       detail: error.message,
       job_status: error.jobStatus,
       job_version: error.jobVersion,
-    });
+    };
   }
+  return null;
+}
+
+/** Maps the domain errors to problem responses; anything else is a 500 that gets logged. */
+export function problemForError(c: Context, error: unknown, logUnexpected: (error: unknown) => void): Response {
+  if (error instanceof InvalidInputError) return problemResponse(c, invalidInput(error.errors));
+  if (error instanceof UnsupportedMediaTypeError) {
+    return problemResponse(c, { type: problemTypes.unsupportedMediaType, title: 'Unsupported media type', status: 415, detail: error.message });
+  }
+  const refusal = refusalProblem(error);
+  if (refusal) return problemResponse(c, refusal);
   if (error instanceof StoreUnavailableError) {
     const retryAfter = String(error.retryAfterSeconds);
     return problemResponse(

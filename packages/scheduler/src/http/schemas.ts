@@ -86,22 +86,31 @@ export const jobErrorInputSchema = z.strictObject({
   retryable: z.boolean().default(true),
 });
 
-export const completeInputSchema = z
-  .strictObject({
-    worker_id: workerIdSchema,
-    version: z.int().min(1),
-    status: z.enum(['completed', 'failed']),
-    result: z.unknown().optional(),
-    error: jobErrorInputSchema.optional(),
-  })
-  .check((ctx) => {
-    if (ctx.value.status === 'completed' && ctx.value.error !== undefined) {
-      ctx.issues.push({ code: 'custom', input: ctx.value.error, path: ['error'], message: 'only a failed report carries an error' });
-    }
-    if (ctx.value.status === 'failed' && ctx.value.result !== undefined) {
-      ctx.issues.push({ code: 'custom', input: ctx.value.result, path: ['result'], message: 'only a completed report carries a result' });
-    }
-  });
+const reportFields = {
+  version: z.int().min(1),
+  status: z.enum(['completed', 'failed']),
+  result: z.unknown().optional(),
+  error: jobErrorInputSchema.optional(),
+};
+
+/** A report carries a result or an error, whichever its status calls for. */
+function outcomeMatchesStatus(ctx: z.core.ParsePayload<{ status: 'completed' | 'failed'; result?: unknown; error?: unknown }>): void {
+  if (ctx.value.status === 'completed' && ctx.value.error !== undefined) {
+    ctx.issues.push({ code: 'custom', input: ctx.value.error, path: ['error'], message: 'only a failed report carries an error' });
+  }
+  if (ctx.value.status === 'failed' && ctx.value.result !== undefined) {
+    ctx.issues.push({ code: 'custom', input: ctx.value.result, path: ['result'], message: 'only a completed report carries a result' });
+  }
+}
+
+export const completeInputSchema = z.strictObject({ worker_id: workerIdSchema, ...reportFields }).check(outcomeMatchesStatus);
+
+export const reportItemSchema = z.strictObject({ id: idSchema, ...reportFields }).check(outcomeMatchesStatus);
+
+export const reportBatchInputSchema = z.strictObject({
+  worker_id: workerIdSchema,
+  reports: z.array(reportItemSchema).min(1).max(100),
+});
 
 const statusListSchema = z.array(z.enum(jobStatuses)).min(1);
 
@@ -121,3 +130,4 @@ export const jobPathSchema = z.object({ id: idSchema });
 export type JobInput = z.output<typeof jobInputSchema>;
 export type LeaseInput = z.output<typeof leaseInputSchema>;
 export type CompleteInput = z.output<typeof completeInputSchema>;
+export type ReportOutcomeInput = Pick<CompleteInput, 'status' | 'result' | 'error'>;

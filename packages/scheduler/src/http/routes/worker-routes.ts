@@ -3,11 +3,12 @@ import { Hono } from 'hono';
 import type { JobService } from '../../job-service.js';
 import type { ReportOutcome } from '../../store/job-store.js';
 import { readBody } from '../read-request.js';
-import { completeInputSchema, heartbeatInputSchema, leaseInputSchema, type CompleteInput } from '../schemas.js';
+import { completeInputSchema, heartbeatInputSchema, leaseInputSchema, reportBatchInputSchema, type ReportOutcomeInput } from '../schemas.js';
+import { refusalProblem } from '../problem.js';
 import { jobView } from '../views.js';
 import { jobIdParam } from './job-routes.js';
 
-function reportOutcome(input: CompleteInput): ReportOutcome {
+function reportOutcome(input: ReportOutcomeInput): ReportOutcome {
   if (input.status === 'completed') {
     return { status: 'completed', result: input.result === undefined ? null : JSON.stringify(input.result) };
   }
@@ -45,6 +46,24 @@ export function workerRoutes(service: JobService): Hono {
     const input = await readBody(c, completeInputSchema);
     const job = await service.report({ id, workerId: input.worker_id, version: input.version, outcome: reportOutcome(input) });
     return c.json(jobView(job));
+  });
+
+  // Many reports in one request: the agent's way to report at the rate it finishes jobs. Each
+  // report is applied (or refused) exactly as POST /jobs/{id}/complete would; they share a commit.
+  routes.post('/reports', async (c) => {
+    const { worker_id, reports } = await readBody(c, reportBatchInputSchema);
+    const settled = await Promise.allSettled(
+      reports.map((report) => service.report({ id: report.id, workerId: worker_id, version: report.version, outcome: reportOutcome(report) })),
+    );
+    const results = settled.map((outcome, index) => {
+      const id = reports[index]!.id;
+      if (outcome.status === 'fulfilled') return { id, status: 200, job: jobView(outcome.value), problem: null };
+      const problem = refusalProblem(outcome.reason);
+      // Anything but a refusal (the database is down, say) fails the whole request, to be retried.
+      if (!problem) throw outcome.reason;
+      return { id, status: problem.status, job: null, problem };
+    });
+    return c.json({ results });
   });
 
   return routes;

@@ -1,0 +1,78 @@
+// Sends outcomes as they finish, many per request: while one report request is in flight, the
+// next outcomes queue and go together. Anything the batch cannot settle falls back to the
+// one-by-one reporter, with its retries, so no outcome is dropped.
+import type { ForemanClient, Job } from '@foreman/client';
+import type { Logger } from 'pino';
+import type { OutageTracker } from './outage.js';
+import type { Outcome, Reporter } from './reporter.js';
+
+/** The contract's limit on reports per request. */
+const maxReportsPerRequest = 100;
+// A hung connection must not hold the batch forever; its reports then go one by one.
+const requestTimeoutMs = 30_000;
+
+interface QueuedReport {
+  job: Job;
+  outcome: Outcome;
+  logger: Logger;
+  settle: () => void;
+}
+
+export interface BatchReporterDeps {
+  client: ForemanClient;
+  workerId: string;
+  outage: OutageTracker;
+  /** Delivers one report with retries; used for whatever a batch leaves unsettled. */
+  single: Reporter;
+  /** Aborted when the agent will wait no longer; the batch in flight then goes to `single`, which gives up. */
+  giveUp?: AbortSignal;
+}
+
+export function createBatchReporter({ client, workerId, outage, single, giveUp }: BatchReporterDeps): Reporter {
+  const queue: QueuedReport[] = [];
+  let sending = false;
+
+  const oneByOne = (batch: QueuedReport[]) => {
+    for (const item of batch) void single(item.job, item.outcome, item.logger).then(item.settle);
+  };
+
+  const send = async (batch: QueuedReport[]) => {
+    try {
+      const { data, response } = await client.POST('/reports', {
+        body: { worker_id: workerId, reports: batch.map(({ job, outcome }) => ({ id: job.id, version: job.version, ...outcome })) },
+        signal: giveUp ? AbortSignal.any([giveUp, AbortSignal.timeout(requestTimeoutMs)]) : AbortSignal.timeout(requestTimeoutMs),
+      });
+      if (!data) {
+        if (response.status >= 500 || response.status === 429) outage.failed(`HTTP ${response.status} from /reports`);
+        return oneByOne(batch);
+      }
+      outage.succeeded();
+      batch.forEach((item, index) => {
+        const result = data.results[index];
+        if (result?.status === 200) {
+          item.logger.info({ status: item.outcome.status, ...('error' in item.outcome && { error: item.outcome.error }) }, 'job reported');
+        } else {
+          // The lease moved on (expired, re-leased, cancelled): a newer attempt owns the job.
+          item.logger.warn({ http_status: result?.status, problem: result?.problem, outcome: item.outcome }, 'report refused; dropping it');
+        }
+        item.settle();
+      });
+    } catch (error) {
+      outage.failed(error);
+      oneByOne(batch);
+    }
+  };
+
+  const drain = async () => {
+    if (sending) return;
+    sending = true;
+    while (queue.length) await send(queue.splice(0, maxReportsPerRequest));
+    sending = false;
+  };
+
+  return (job, outcome, logger) =>
+    new Promise<void>((settle) => {
+      queue.push({ job, outcome, logger, settle });
+      void drain();
+    });
+}
