@@ -20,9 +20,17 @@ async function discard(reader: ReadableStreamDefaultReader<Uint8Array>, budget: 
 
 export function bodyLimit(maxBytes: number): MiddlewareHandler {
   return async (c, next) => {
+    // Headers first: touching the request body makes node-server build a web stream for it,
+    // which costs more than the rest of a small request (measured: 1.97 → 1.2 ms per POST).
+    const declared = c.req.header('content-length');
+    // Node's parser holds a body to its Content-Length, so a declared size within the limit is
+    // the whole story; only chunked bodies need counting.
+    if (declared !== undefined && Number(declared) <= maxBytes) return next();
+    if (declared === undefined && c.req.header('transfer-encoding') === undefined) return next();
     const body = c.req.raw.body;
     if (!body) return next();
-    const tooLarge = async (reader: ReadableStreamDefaultReader<Uint8Array>) => {
+    const reader = body.getReader();
+    const tooLarge = async () => {
       await discard(reader, oversizedDrainBytes);
       return problemResponse(
         c,
@@ -31,12 +39,7 @@ export function bodyLimit(maxBytes: number): MiddlewareHandler {
         { connection: 'close' },
       );
     };
-    const declared = c.req.header('content-length');
-    // Node's parser holds a body to its Content-Length, so a declared size within the limit is
-    // the whole story; only chunked bodies need counting.
-    if (declared !== undefined && Number(declared) <= maxBytes) return next();
-    const reader = body.getReader();
-    if (declared !== undefined) return tooLarge(reader);
+    if (declared !== undefined) return tooLarge();
 
     const chunks: Uint8Array[] = [];
     let size = 0;
@@ -44,7 +47,7 @@ export function bodyLimit(maxBytes: number): MiddlewareHandler {
       const { done, value } = await reader.read();
       if (done) break;
       size += value.byteLength;
-      if (size > maxBytes) return tooLarge(reader);
+      if (size > maxBytes) return tooLarge();
       chunks.push(value);
     }
     c.req.raw = new Request(c.req.raw, { body: Buffer.concat(chunks, size) });
