@@ -2,22 +2,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { spawnAgent, type AgentProcess } from './support/agent-process.js';
+import { AgentFleet, type AgentProcess } from './support/agent-process.js';
 import { startTestScheduler, tempDir, type TestScheduler } from './support/scheduler.js';
 import { contractViolations } from './support/validating-fetch.js';
 import { enqueue, eventually, getJob } from './support/worker-calls.js';
 
 let foreman: TestScheduler;
-const agents: AgentProcess[] = [];
+const agents = new AgentFleet();
 const dir = tempDir();
 beforeEach(async () => {
   foreman = await startTestScheduler(['--sweep-interval-ms', '50']);
 });
 afterEach(async () => {
-  for (const agent of agents.splice(0)) {
-    agent.child.kill('SIGKILL');
-    await agent.exited;
-  }
+  await agents.killAll();
   await foreman.close();
 });
 afterAll(() => {
@@ -26,9 +23,7 @@ afterAll(() => {
 });
 
 function start(args: string[]): AgentProcess {
-  const agent = spawnAgent(foreman.url, args);
-  agents.push(agent);
-  return agent;
+  return agents.start(foreman.url, args);
 }
 
 const runningOn = (workerId: string) =>

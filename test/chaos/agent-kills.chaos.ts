@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnAgent, type AgentProcess } from '../support/agent-process.js';
+import { AgentFleet } from '../support/agent-process.js';
 import { startTestScheduler, tempDir, type TestScheduler } from '../support/scheduler.js';
 import { Ledger } from './ledger.js';
 import { completionsPerJob, executionsFromLog, summarise } from './tally.js';
@@ -12,15 +12,12 @@ const jobCount = 5000;
 const agentCount = 4;
 let foreman: TestScheduler;
 const dir = tempDir();
-const agents = new Set<AgentProcess>();
+const agents = new AgentFleet();
 beforeAll(async () => {
   foreman = await startTestScheduler(['--sweep-interval-ms', '100']);
 });
 afterAll(async () => {
-  for (const agent of agents) {
-    agent.child.kill('SIGKILL');
-    await agent.exited;
-  }
+  await agents.killAll();
   await foreman.close();
   dir.remove();
 });
@@ -35,7 +32,7 @@ describe('agents killed at random', () => {
       for (const job of data!.jobs) ledger.enqueued(job.id);
     }
     let generation = 0;
-    const launch = () => agents.add(spawnAgent(foreman.url, ['--worker-id', `agent-${generation++}`, '--concurrency', '20']));
+    const launch = () => agents.start(foreman.url, ['--worker-id', `agent-${generation++}`, '--concurrency', '20']);
     for (let i = 0; i < agentCount; i++) launch();
 
     let kills = 0;
@@ -45,10 +42,9 @@ describe('agents killed at random', () => {
       if (data!.counts.completed + data!.counts.failed + data!.counts.cancelled === jobCount) break;
       expect(Date.now(), `drain did not finish; counts ${JSON.stringify(data!.counts)}`).toBeLessThan(deadline);
       await new Promise((resolve) => setTimeout(resolve, 1000 + Math.random() * 2000));
-      const victim = [...agents][Math.floor(Math.random() * agents.size)]!;
+      const victim = agents.running[Math.floor(Math.random() * agents.running.length)]!;
       victim.child.kill('SIGKILL');
       await victim.exited;
-      agents.delete(victim);
       kills++;
       launch();
     }

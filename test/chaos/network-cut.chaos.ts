@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnAgent, type AgentProcess } from '../support/agent-process.js';
+import { AgentFleet } from '../support/agent-process.js';
 import { startTestScheduler, tempDir, type TestScheduler } from '../support/scheduler.js';
 import { enqueue, eventually, getJob } from '../support/worker-calls.js';
 import { CuttableProxy } from './cuttable-proxy.js';
@@ -11,16 +11,13 @@ import { CuttableProxy } from './cuttable-proxy.js';
 let foreman: TestScheduler;
 let proxy: CuttableProxy;
 const dir = tempDir();
-const agents: AgentProcess[] = [];
+const agents = new AgentFleet();
 beforeAll(async () => {
   foreman = await startTestScheduler(['--sweep-interval-ms', '50']);
   proxy = new CuttableProxy(Number(new URL(foreman.url).port));
 });
 afterAll(async () => {
-  for (const agent of agents) {
-    agent.child.kill('SIGKILL');
-    await agent.exited;
-  }
+  await agents.killAll();
   await proxy.close();
   await foreman.close();
   dir.remove();
@@ -31,12 +28,11 @@ describe('a network cut longer than the lease', () => {
     const log = join(dir.path, 'starts.log');
     const viaProxy = await proxy.listen();
     const job = await enqueue(foreman.client, { type: 'wait', payload: { ms: 2500, log }, lease_ms: 1000, max_attempts: 5, backoff: { strategy: 'fixed', base_ms: 0 } });
-    const cutOff = spawnAgent(viaProxy, ['--worker-id', 'cut-off', '--concurrency', '1']);
-    agents.push(cutOff);
+    agents.start(viaProxy, ['--worker-id', 'cut-off', '--concurrency', '1']);
     await eventually(async () => (existsSync(log) ? readFileSync(log, 'utf8') : ''), (text) => text.length > 0);
     proxy.stop();
 
-    agents.push(spawnAgent(foreman.url, ['--worker-id', 'reachable', '--concurrency', '1']));
+    agents.start(foreman.url, ['--worker-id', 'reachable', '--concurrency', '1']);
     const done = await eventually(() => getJob(foreman.client, job.id), (j) => j.status === 'completed', 30_000);
     expect(done.worker_id).toBe('reachable');
     // The cut-off agent finished its copy meanwhile and is retrying the report it cannot deliver.

@@ -4,19 +4,18 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnAgent, type AgentProcess } from '../support/agent-process.js';
+import { AgentFleet } from '../support/agent-process.js';
 import { clientFor, spawnScheduler, tempDir, type SchedulerProcess } from '../support/scheduler.js';
 import { Ledger } from './ledger.js';
 import { completionsPerJob } from './tally.js';
 
 const dir = tempDir();
-const agents: AgentProcess[] = [];
+const agents = new AgentFleet();
 let scheduler: SchedulerProcess | undefined;
 afterAll(async () => {
-  for (const child of [...agents, ...(scheduler ? [scheduler] : [])]) {
-    child.child.kill('SIGKILL');
-    await child.exited;
-  }
+  await agents.killAll();
+  scheduler?.child.kill('SIGKILL');
+  await scheduler?.exited;
   dir.remove();
 });
 
@@ -38,7 +37,7 @@ describe('the scheduler killed under load', () => {
     const start = async () => (scheduler = await spawnScheduler(db, ['--port', String(port), '--sweep-interval-ms', '100']));
     await start();
     const client = clientFor(scheduler!.url);
-    for (let i = 0; i < 3; i++) agents.push(spawnAgent(scheduler!.url, ['--worker-id', `agent-${i}`, '--concurrency', '10']));
+    for (let i = 0; i < 3; i++) agents.start(scheduler!.url, ['--worker-id', `agent-${i}`, '--concurrency', '10']);
 
     const ledger = new Ledger();
     let producing = true;

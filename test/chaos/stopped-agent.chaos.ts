@@ -3,21 +3,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnAgent, type AgentProcess } from '../support/agent-process.js';
+import { AgentFleet } from '../support/agent-process.js';
 import { startTestScheduler, tempDir, type TestScheduler } from '../support/scheduler.js';
 import { enqueue, eventually, getJob } from '../support/worker-calls.js';
 
 let foreman: TestScheduler;
 const dir = tempDir();
-const agents: AgentProcess[] = [];
+const agents = new AgentFleet();
 beforeAll(async () => {
   foreman = await startTestScheduler(['--sweep-interval-ms', '50']);
 });
 afterAll(async () => {
-  for (const agent of agents) {
-    agent.child.kill('SIGKILL');
-    await agent.exited;
-  }
+  await agents.killAll();
   await foreman.close();
   dir.remove();
 });
@@ -26,13 +23,11 @@ describe('an agent frozen past its lease', () => {
   it('loses the job to another agent and cannot overwrite its result', async () => {
     const log = join(dir.path, 'starts.log');
     const job = await enqueue(foreman.client, { type: 'wait', payload: { ms: 2000, log }, lease_ms: 1500, max_attempts: 5, backoff: { strategy: 'fixed', base_ms: 0 } });
-    const frozen = spawnAgent(foreman.url, ['--worker-id', 'frozen']);
-    agents.push(frozen);
+    const frozen = agents.start(foreman.url, ['--worker-id', 'frozen']);
     await eventually(async () => (existsSync(log) ? readFileSync(log, 'utf8') : ''), (text) => text.length > 0);
     frozen.child.kill('SIGSTOP');
 
-    const successor = spawnAgent(foreman.url, ['--worker-id', 'successor']);
-    agents.push(successor);
+    agents.start(foreman.url, ['--worker-id', 'successor']);
     const done = await eventually(() => getJob(foreman.client, job.id), (j) => j.status === 'completed', 20_000);
     expect(done.worker_id).toBe('successor');
     expect(done.attempt).toBeGreaterThanOrEqual(2);

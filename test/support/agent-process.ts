@@ -17,3 +17,28 @@ export function spawnAgent(url: string, args: string[]): AgentProcess {
   const exited = watchChild(child);
   return { child, exited };
 }
+
+/** The agent processes one test file starts; `killAll` ends whatever is still running. */
+export class AgentFleet {
+  private readonly agents = new Set<AgentProcess>();
+
+  start(url: string, args: string[]): AgentProcess {
+    const agent = spawnAgent(url, args);
+    this.agents.add(agent);
+    void agent.exited.then(() => this.agents.delete(agent));
+    return agent;
+  }
+
+  get running(): AgentProcess[] {
+    return [...this.agents];
+  }
+
+  async killAll(): Promise<void> {
+    await Promise.all(
+      [...this.agents].map((agent) => {
+        agent.child.kill('SIGKILL');
+        return agent.exited;
+      }),
+    );
+  }
+}
