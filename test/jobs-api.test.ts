@@ -3,7 +3,7 @@ import type { Job } from '@foreman/client';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestScheduler, type TestScheduler } from './support/scheduler.js';
 import { contractViolations } from './support/validating-fetch.js';
-import { complete, enqueue, eventTypes, fail, getJob, leaseJobs, leaseOne } from './support/worker-calls.js';
+import { complete, enqueue, eventTypes, eventually, fail, getJob, leaseJobs, leaseOne } from './support/worker-calls.js';
 
 let foreman: TestScheduler;
 beforeEach(async () => {
@@ -105,6 +105,16 @@ describe('leasing order and timing', () => {
     expect(leased.map((j) => j.id)).toEqual([job.id]);
     // Loose bound: the answer comes from the wake-up, not from the 20 s wait running out.
     expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('hands a job to a waiting poller in the enqueue\'s own commit, and tells the producer so', async () => {
+    const waiting = leaseJobs(foreman.client, 'waiter', { wait_ms: 20_000 });
+    await eventually(async () => foreman.scheduler.service.waiters.waiting, (count) => count === 1);
+    const { data: enqueued, response } = await foreman.client.POST('/jobs', { body: { type: 't' } });
+    expect(response.status).toBe(201);
+    expect(enqueued).toMatchObject({ status: 'running', attempt: 1, version: 2, worker_id: 'waiter' });
+    expect(await waiting).toEqual([enqueued]);
+    expect(await eventTypes(foreman.client, enqueued!.id)).toEqual(['enqueued', 'leased']);
   });
 
   it('does not lease a job to a long poll whose client hung up', async () => {

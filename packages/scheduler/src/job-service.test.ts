@@ -47,4 +47,17 @@ describe('JobService.lease', () => {
     const [again] = await service.lease({ workerId: 'present', types: null, queues: null, max: 1, waitMs: 0, agent: null });
     expect(again).toMatchObject({ id: job.id, attempt: 1, worker_id: 'present' });
   });
+
+  it('hands back what an enqueue leased to a waiting poller that hung up meanwhile', async () => {
+    const hangUp = new AbortController();
+    const leasing = service.lease({ workerId: 'gone', types: null, queues: null, max: 1, waitMs: 5000, agent: null, signal: hangUp.signal });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(service.waiters.waiting).toBe(1);
+    const enqueuing = service.enqueue([spec]);
+    hangUp.abort(); // after the enqueue took the poller out of the line, before its commit
+    const [{ job }] = (await enqueuing) as [{ job: { id: string } }];
+    expect(await leasing).toEqual([]);
+    expect(await store.getJob(job.id)).toMatchObject({ state: 'available', attempt: 0 });
+    expect((await store.listJobEvents(job.id))!.map((event) => event.type)).toEqual(['enqueued', 'leased', 'lease_released']);
+  });
 });

@@ -1,8 +1,7 @@
 // What the HTTP routes call: each operation runs in the store, then wakes long polls and the
 // due-job timer for the jobs it made runnable.
 import { newJob, type JobSpec } from './jobs/new-job.js';
-import type { PollFilter } from './loops/poll-waiters.js';
-import { PollWaiters } from './loops/poll-waiters.js';
+import { PollWaiters, type WaitingPoller } from './loops/poll-waiters.js';
 import { DueJobPromoter } from './loops/due-job-promoter.js';
 import { LeaseSweeper } from './loops/lease-sweeper.js';
 import type { EnqueueOutcome, JobFilter, JobPage, JobStore, ReportOutcome, StatsSnapshot, WorkerSnapshot } from './store/job-store.js';
@@ -17,9 +16,7 @@ export interface JobServiceOptions {
   onBackgroundError: (error: unknown) => void;
 }
 
-export interface LeaseRequest extends PollFilter {
-  workerId: string;
-  max: number;
+export interface LeaseRequest extends WaitingPoller {
   waitMs: number;
   agent: Record<string, unknown> | null;
   signal?: AbortSignal;
@@ -61,9 +58,21 @@ export class JobService {
 
   async enqueue(specs: JobSpec[]): Promise<EnqueueOutcome[]> {
     const now = this.now();
-    const outcomes = await this.store.enqueueJobs({ jobs: specs.map((spec) => newJob(spec, now)), now });
-    this.jobsChanged(outcomes.filter((outcome) => outcome.created).map((outcome) => outcome.job));
-    return outcomes;
+    const jobs = specs.map((spec) => newJob(spec, now));
+    // Pollers waiting for these jobs are leased to in the enqueue's own transaction: one commit
+    // answers both the producer and the worker.
+    const handOff = this.waiters.reserve(jobs.filter((job) => job.run_at <= now));
+    let result;
+    try {
+      result = await this.store.enqueueJobs({ jobs, now, handOffTo: handOff.map((waiter) => waiter.poller) });
+    } catch (error) {
+      for (const waiter of handOff) waiter.deliver([]);
+      throw error;
+    }
+    handOff.forEach((waiter, index) => waiter.deliver(result.handedOff[index] ?? []));
+    const handedOff = new Set(result.handedOff.flat().map((job) => job.id));
+    this.jobsChanged(result.outcomes.filter((outcome) => outcome.created && !handedOff.has(outcome.job.id)).map((outcome) => outcome.job));
+    return result.outcomes;
   }
 
   /** Indexes of the specs whose `parent_id` names no job. */
@@ -84,16 +93,21 @@ export class JobService {
       if (request.signal?.aborted) return [];
       const generation = this.waiters.generation;
       const jobs = await this.store.claimJobs({ ...request, now: this.now() });
-      if (jobs.length && request.signal?.aborted) {
-        this.jobsChanged(await this.store.releaseJobs({ jobs, now: this.now() }));
-        return [];
-      }
+      if (jobs.length) return this.deliver(jobs, request.signal);
       const remaining = deadline - this.now();
-      if (jobs.length || remaining <= 0 || this.stopping || request.signal?.aborted) return jobs;
+      if (remaining <= 0 || this.stopping || request.signal?.aborted) return [];
       if (this.waiters.generation !== generation) continue;
       const outcome = await this.waiters.wait(request, remaining, request.signal);
-      if (outcome !== 'woken' || this.stopping) return [];
+      if (outcome.kind === 'leased' && outcome.jobs.length) return this.deliver(outcome.jobs, request.signal);
+      if (outcome.kind === 'timeout' || outcome.kind === 'aborted' || this.stopping) return [];
     }
+  }
+
+  /** Jobs leased for a poller that hung up go straight back to the queue instead of waiting out their lease. */
+  private async deliver(jobs: JobRow[], signal: AbortSignal | undefined): Promise<JobRow[]> {
+    if (!signal?.aborted) return jobs;
+    this.jobsChanged(await this.store.releaseJobs({ jobs, now: this.now() }));
+    return [];
   }
 
   heartbeat(params: { id: string; workerId: string; version: number; progress: Progress | undefined }): Promise<JobRow> {

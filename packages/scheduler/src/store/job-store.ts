@@ -15,6 +15,19 @@ export interface EnqueueOutcome {
   created: boolean;
 }
 
+export interface EnqueueResult {
+  outcomes: EnqueueOutcome[];
+  handedOff: JobRow[][];
+}
+
+/** Who leases: a worker, the types and queues it takes (null: any), and how many jobs at most. */
+export interface Claimant {
+  workerId: string;
+  types: string[] | null;
+  queues: string[] | null;
+  max: number;
+}
+
 export type ReportOutcome = { status: 'completed'; result: string | null } | { status: 'failed'; error: AttemptError };
 
 export interface JobFilter {
@@ -70,10 +83,13 @@ export interface WorkerSnapshot extends WorkerRow {
 }
 
 export interface JobStore {
-  /** Inserts all jobs or none; a duplicate idempotency key yields the existing job. */
-  enqueueJobs(params: { jobs: NewJob[]; now: number }): Promise<EnqueueOutcome[]>;
+  /**
+   * Inserts all jobs or none; a duplicate idempotency key yields the existing job. Then, in the
+   * same transaction, leases to each of `handOffTo` as `claimJobs` would (`handedOff[i]`).
+   */
+  enqueueJobs(params: { jobs: NewJob[]; now: number; handOffTo?: Claimant[] }): Promise<EnqueueResult>;
   /** Leases up to `max` runnable jobs, highest priority first, then earliest `run_at`, then id. */
-  claimJobs(params: { workerId: string; types: string[] | null; queues: string[] | null; max: number; now: number }): Promise<JobRow[]>;
+  claimJobs(params: Claimant & { now: number }): Promise<JobRow[]>;
   /** Hands back jobs just leased at these versions, as if they had not been leased. */
   releaseJobs(params: { jobs: Array<{ id: string; version: number }>; now: number }): Promise<JobRow[]>;
   heartbeatJob(params: { id: string; workerId: string; version: number; progress: Progress | undefined; now: number }): Promise<JobRow>;

@@ -4,7 +4,9 @@ import { JobConflictError, JobNotFoundError } from '../jobs/job-errors.js';
 import { statusOfState } from '../jobs/job-status.js';
 import * as machine from '../jobs/state-machine.js';
 import type {
+  Claimant,
   EnqueueOutcome,
+  EnqueueResult,
   JobFilter,
   JobPage,
   JobStore,
@@ -26,7 +28,7 @@ export class SqlJobStore implements JobStore {
     private readonly random: () => number = Math.random,
   ) {}
 
-  enqueueJobs({ jobs, now }: { jobs: NewJob[]; now: number }): Promise<EnqueueOutcome[]> {
+  enqueueJobs({ jobs, now, handOffTo = [] }: { jobs: NewJob[]; now: number; handOffTo?: Claimant[] }): Promise<EnqueueResult> {
     return this.transactor.write(async (tx) => {
       const outcomes: EnqueueOutcome[] = [];
       const events = [];
@@ -61,24 +63,30 @@ export class SqlJobStore implements JobStore {
         outcomes.push({ job, created: true });
       }
       if (events.length) await tx.run(this.queries.insertEvents(events));
-      return outcomes;
+      const handedOff: JobRow[][] = [];
+      for (const claimant of handOffTo) handedOff.push(await this.claimIn(tx, { ...claimant, now }));
+      // The producer sees its job as it stands at commit: already running if it was handed off.
+      const leased = new Map(handedOff.flat().map((job) => [job.id, job]));
+      return { outcomes: outcomes.map((outcome) => ({ ...outcome, job: leased.get(outcome.job.id) ?? outcome.job })), handedOff };
     });
   }
 
-  claimJobs(params: { workerId: string; types: string[] | null; queues: string[] | null; max: number; now: number }): Promise<JobRow[]> {
-    return this.transactor.write(async (tx) => {
-      const candidates = await this.runnableCandidates(tx, params);
-      const leased: JobRow[] = [];
-      const events = [];
-      for (const job of candidates) {
-        const transition = machine.lease(job, { workerId: params.workerId, now: params.now });
-        const updated = await this.apply(tx, job, transition);
-        leased.push(updated);
-        events.push(...eventRows(updated, transition.events, params.now));
-      }
-      if (events.length) await tx.run(this.queries.insertEvents(events));
-      return leased;
-    });
+  claimJobs(params: Claimant & { now: number }): Promise<JobRow[]> {
+    return this.transactor.write((tx) => this.claimIn(tx, params));
+  }
+
+  private async claimIn(tx: QueryRunner, params: Claimant & { now: number }): Promise<JobRow[]> {
+    const candidates = await this.runnableCandidates(tx, params);
+    const leased: JobRow[] = [];
+    const events = [];
+    for (const job of candidates) {
+      const transition = machine.lease(job, { workerId: params.workerId, now: params.now });
+      const updated = await this.apply(tx, job, transition);
+      leased.push(updated);
+      events.push(...eventRows(updated, transition.events, params.now));
+    }
+    if (events.length) await tx.run(this.queries.insertEvents(events));
+    return leased;
   }
 
   releaseJobs({ jobs, now }: { jobs: Array<{ id: string; version: number }>; now: number }): Promise<JobRow[]> {
