@@ -244,6 +244,28 @@ describe('operations', () => {
     expect(data!.types.b).toMatchObject({ pending: 2 });
   });
 
+  it('keeps its counts equal to the jobs the table holds through every kind of transition', async () => {
+    await foreman.client.POST('/jobs/batch', { body: { jobs: Array.from({ length: 12 }, (_, i) => ({ type: i % 2 ? 'a' : 'b', queue: i % 3 ? 'q1' : 'q2', max_attempts: 2, lease_ms: 150, backoff: { base_ms: 0 } })) } });
+    await enqueue(foreman.client, { type: 'a', delay_ms: 60_000 });
+    const leased = await leaseJobs(foreman.client, 'w', { max: 8 });
+    await complete(foreman.client, leased[0]!, 'ok');
+    await fail(foreman.client, leased[1]!, { message: 'again' });
+    await fail(foreman.client, leased[2]!, { message: 'final', retryable: false });
+    await foreman.client.POST('/jobs/{id}/retry', { params: { path: { id: leased[2]!.id } } });
+    await foreman.client.POST('/jobs/{id}/cancel', { params: { path: { id: leased[3]!.id } } });
+    await fail(foreman.client, leased[3]!, { message: 'stopped', code: 'cancelled', retryable: false });
+    await new Promise((resolve) => setTimeout(resolve, 400)); // the remaining leases expire
+
+    const { data: all } = await foreman.client.GET('/jobs', { params: { query: { limit: 500 } } });
+    const expected = { pending: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
+    for (const job of all!.jobs) expected[job.status]++;
+    const { data: stats } = await foreman.client.GET('/stats');
+    expect(stats!.counts).toEqual(expected);
+    expect(expected.pending + expected.running).toBeGreaterThan(0);
+    const q2 = all!.jobs.filter((job) => job.queue === 'q2' && job.status === 'pending').length;
+    expect(stats!.queues.q2!.counts.pending).toBe(q2);
+  });
+
   it('lists the workers that polled, with their running jobs', async () => {
     await enqueue(foreman.client, { type: 'a' });
     await foreman.client.POST('/next-job', {

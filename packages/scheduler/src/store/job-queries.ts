@@ -1,6 +1,7 @@
 // The SQL both databases share, as kysely builders. Only the claim and expiry reads differ:
 // PostgreSQL locks the rows it picks (`FOR UPDATE SKIP LOCKED`), SQLite's single writer need not.
 import { sql, type Kysely } from 'kysely';
+import type { JobStatus } from '../jobs/job-status.js';
 import type { EventDraft, JobChanges } from '../jobs/state-machine.js';
 import type { JobFilter, WorkerSeen } from './job-store.js';
 import type { Database, JobRow, JobState, NewJobEventRow, NewJobRow } from './schema.js';
@@ -151,19 +152,24 @@ export class JobQueries {
       .groupBy('worker_id');
   }
 
-  countsByQueueTypeState() {
+  /** Adds `delta` to the number of jobs of this queue and type in this status. */
+  adjustCount({ queue, type, status, delta }: { queue: string; type: string; status: JobStatus; delta: number }) {
     return this.db
-      .selectFrom('jobs')
-      .select(['queue', 'type', 'state', (eb) => eb.fn.countAll<number>().as('count')])
-      .groupBy(['queue', 'type', 'state']);
+      .insertInto('job_counts')
+      .values({ queue, type, status, count: delta })
+      .onConflict((oc) => oc.columns(['queue', 'type', 'status']).doUpdateSet({ count: sql<number>`job_counts.count + ${delta}` }));
   }
 
-  oldestRunnablePerQueue() {
-    return this.db
-      .selectFrom('jobs')
-      .select(['queue', (eb) => eb.fn.min<number>('run_at').as('run_at')])
-      .where('state', '=', state.available)
-      .groupBy('queue');
+  countsByQueueTypeStatus() {
+    return this.db.selectFrom('job_counts').select(['queue', 'type', 'status', 'count']).where('count', '>', 0);
+  }
+
+  queuesWithPendingJobs() {
+    return this.db.selectFrom('job_counts').select('queue').distinct().where('status', '=', 'pending').where('count', '>', 0);
+  }
+
+  oldestRunnableIn(queue: string) {
+    return this.db.selectFrom('jobs').select('run_at').where('state', '=', state.available).where('queue', '=', queue).orderBy('run_at').limit(1);
   }
 }
 

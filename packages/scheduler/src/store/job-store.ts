@@ -61,7 +61,7 @@ export interface RunnableJob {
 export interface StatusCountRow {
   queue: string;
   type: string;
-  state: JobRow['state'];
+  status: JobStatus;
   count: number;
 }
 

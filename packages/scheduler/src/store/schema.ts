@@ -59,10 +59,19 @@ export interface WorkersTable {
   agent: string | null;
 }
 
+/** How many jobs each queue and type has in each API status, kept by every transition. */
+export interface JobCountsTable {
+  queue: string;
+  type: string;
+  status: string;
+  count: number;
+}
+
 export interface Database {
   jobs: JobsTable;
   job_events: JobEventsTable;
   workers: WorkersTable;
+  job_counts: JobCountsTable;
 }
 
 export type JobRow = Selectable<JobsTable>;

@@ -1,7 +1,7 @@
 // The job store over SQL: each operation reads the job, asks the state machine for the
 // transition and writes it guarded by the version it read, all in one transaction.
 import { JobConflictError, JobNotFoundError } from '../jobs/job-errors.js';
-import { statusOfState } from '../jobs/job-status.js';
+import { statusOfState, type JobStatus } from '../jobs/job-status.js';
 import * as machine from '../jobs/state-machine.js';
 import type {
   Claimant,
@@ -63,6 +63,7 @@ export class SqlJobStore implements JobStore {
         outcomes.push({ job, created: true });
       }
       if (events.length) await tx.run(this.queries.insertEvents(events));
+      await this.countNewJobs(tx, outcomes);
       const handedOff: JobRow[][] = [];
       for (const claimant of handOffTo) handedOff.push(await this.claimIn(tx, { ...claimant, now }));
       // The producer sees its job as it stands at commit: already running if it was handed off.
@@ -223,13 +224,12 @@ export class SqlJobStore implements JobStore {
   }
 
   async getStats(): Promise<StatsSnapshot> {
-    const [counts, oldestRunnable] = await Promise.all([
-      this.transactor.reader.all(this.queries.countsByQueueTypeState()),
-      this.transactor.reader.all(this.queries.oldestRunnablePerQueue()),
-    ]);
+    const reader = this.transactor.reader;
+    const [counts, queues] = await Promise.all([reader.all(this.queries.countsByQueueTypeStatus()), reader.all(this.queries.queuesWithPendingJobs())]);
+    const oldest = await Promise.all(queues.map(async ({ queue }) => ({ queue, row: await reader.first(this.queries.oldestRunnableIn(queue)) })));
     return {
-      counts: counts.map((row) => ({ ...row, count: Number(row.count) })),
-      oldestRunnable: oldestRunnable.map((row) => ({ queue: row.queue, run_at: Number(row.run_at) })),
+      counts: counts.map((row) => ({ ...row, status: row.status as JobStatus, count: Number(row.count) })),
+      oldestRunnable: oldest.flatMap(({ queue, row }) => (row ? [{ queue, run_at: Number(row.run_at) }] : [])),
     };
   }
 
@@ -249,6 +249,19 @@ export class SqlJobStore implements JobStore {
     return merged.sort(leaseOrder).slice(0, max);
   }
 
+  /** New jobs are pending; one count update per queue and type, however many jobs. */
+  private async countNewJobs(tx: QueryRunner, outcomes: EnqueueOutcome[]): Promise<void> {
+    const perKind = new Map<string, { queue: string; type: string; delta: number }>();
+    for (const { job, created } of outcomes) {
+      if (!created) continue;
+      const key = JSON.stringify([job.queue, job.type]);
+      const entry = perKind.get(key) ?? { queue: job.queue, type: job.type, delta: 0 };
+      entry.delta++;
+      perKind.set(key, entry);
+    }
+    for (const entry of perKind.values()) await tx.run(this.queries.adjustCount({ ...entry, status: 'pending' }));
+  }
+
   private async load(tx: QueryRunner, id: string): Promise<JobRow> {
     const job = await tx.first(this.queries.jobByIdForUpdate(id));
     if (!job) throw new JobNotFoundError(id);
@@ -262,7 +275,13 @@ export class SqlJobStore implements JobStore {
       const current = (await tx.first(this.queries.jobById(job.id))) ?? job;
       throw new JobConflictError('The job changed while this request was applied.', statusOfState(current.state), current.version);
     }
-    return { ...job, ...transition.changes };
+    const updated = { ...job, ...transition.changes };
+    const [before, after] = [statusOfState(job.state), statusOfState(updated.state)];
+    if (before !== after) {
+      await tx.run(this.queries.adjustCount({ queue: job.queue, type: job.type, status: before, delta: -1 }));
+      await tx.run(this.queries.adjustCount({ queue: job.queue, type: job.type, status: after, delta: 1 }));
+    }
+    return updated;
   }
 
   private async record(tx: QueryRunner, job: JobRow, events: machine.EventDraft[], now: number, stamp: Partial<JobRow> = {}): Promise<void> {

@@ -1,6 +1,6 @@
 // Health, statistics, the agents seen, and the contract itself.
 import { Hono } from 'hono';
-import { jobStatuses, statusOfState, type JobStatus } from '../../jobs/job-status.js';
+import { jobStatuses, type JobStatus } from '../../jobs/job-status.js';
 import type { JobService } from '../../job-service.js';
 import type { StatsSnapshot } from '../../store/job-store.js';
 import { workerView } from '../views.js';
@@ -19,7 +19,7 @@ function statsView(snapshot: StatsSnapshot, now: number) {
   const queues: Record<string, { counts: StatusCounts; oldest_runnable_age_ms: number | null }> = {};
   const types: Record<string, StatusCounts> = {};
   for (const row of snapshot.counts) {
-    const status = statusOfState(row.state);
+    const status = row.status;
     counts[status] += row.count;
     (queues[row.queue] ??= { counts: zeroCounts(), oldest_runnable_age_ms: null }).counts[status] += row.count;
     (types[row.type] ??= zeroCounts())[status] += row.count;
