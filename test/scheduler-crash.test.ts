@@ -1,20 +1,22 @@
 // kill -9 of the scheduler process: every acknowledged enqueue and report survives a restart on
 // the same database file, and jobs whose worker is gone run again after their lease.
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clientFor, spawnScheduler, tempDir, type SchedulerProcess } from './support/scheduler.js';
+import { clientFor, spawnScheduler, type SchedulerProcess } from './support/scheduler.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { complete, eventually, getJob, leaseJobs } from './support/worker-calls.js';
 
-const dir = tempDir();
 let running: SchedulerProcess | undefined;
+let database: TestDatabase | undefined;
 afterEach(async () => {
   running?.child.kill('SIGKILL');
   await running?.exited;
+  await database?.drop();
 });
 
 describe('kill -9 of the scheduler', () => {
   it('loses no acknowledged job or report and re-runs abandoned leases', async () => {
-    const db = join(dir.path, 'crash.db');
+    database = await createTestDatabase();
+    const db = database.db;
     running = await spawnScheduler(db, ['--sweep-interval-ms', '50']);
     let client = clientFor(running.url);
 

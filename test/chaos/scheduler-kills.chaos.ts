@@ -2,21 +2,21 @@
 // restarting it on the same database: nothing acknowledged is lost, nothing appears that was
 // not asked for, and every job is completed exactly once.
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AgentFleet } from '../support/agent-process.js';
-import { clientFor, spawnScheduler, tempDir, type SchedulerProcess } from '../support/scheduler.js';
+import { clientFor, spawnScheduler, type SchedulerProcess } from '../support/scheduler.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { Ledger } from './ledger.js';
 import { completionsPerJob } from './tally.js';
 
-const dir = tempDir();
+let database: TestDatabase | undefined;
 const agents = new AgentFleet();
 let scheduler: SchedulerProcess | undefined;
 afterAll(async () => {
   await agents.killAll();
   scheduler?.child.kill('SIGKILL');
   await scheduler?.exited;
-  dir.remove();
+  await database?.drop();
 });
 
 function freePort(): Promise<number> {
@@ -32,7 +32,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the scheduler killed under load', () => {
   it('loses no acknowledged job and completes each exactly once', async () => {
-    const db = join(dir.path, 'foreman.db');
+    database = await createTestDatabase();
+    const db = database.db;
     const port = await freePort();
     const start = async () => (scheduler = await spawnScheduler(db, ['--port', String(port), '--sweep-interval-ms', '100']));
     await start();

@@ -1,20 +1,15 @@
 // Real schedulers for tests: in-process on a temporary SQLite file, or as a separate process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { watchChild } from './child-process.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createForemanClient, type ForemanClient } from '@foreman/client';
 import { parseConfig, startScheduler, type RunningScheduler } from '@foreman/scheduler';
+import { createTestDatabase } from './test-database.js';
 import { validatingFetch } from './validating-fetch.js';
 
-export const schedulerBin = new URL('../../packages/scheduler/bin/foreman-scheduler.js', import.meta.url).pathname;
+export { tempDir } from './temp-dir.js';
 
-export function tempDir(prefix = 'foreman-test-'): { path: string; remove(): void } {
-  const path = mkdtempSync(join(tmpdir(), prefix));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
-}
+export const schedulerBin = new URL('../../packages/scheduler/bin/foreman-scheduler.js', import.meta.url).pathname;
 
 export function clientFor(url: string): ForemanClient {
   return createForemanClient({ url, fetch: validatingFetch });
@@ -28,20 +23,22 @@ export interface TestScheduler {
   close(): Promise<void>;
 }
 
-/** Starts a scheduler in this process on a fresh database file and an ephemeral port. */
-export async function startTestScheduler(flags: string[] = [], db?: string): Promise<TestScheduler> {
-  const dir = db ? null : tempDir();
-  const file = db ?? join(dir!.path, 'foreman.db');
-  const config = parseConfig(['--port', '0', '--db', file, '--log-level', 'silent', ...flags], {})!;
-  const scheduler = await startScheduler(config);
+/** Starts a scheduler in this process on a fresh database (see test-database.ts) and an ephemeral port. */
+export async function startTestScheduler(flags: string[] = []): Promise<TestScheduler> {
+  const database = await createTestDatabase();
+  const config = parseConfig(['--port', '0', '--db', database.db, '--log-level', 'silent', ...flags], {})!;
+  const scheduler = await startScheduler(config).catch(async (error: unknown) => {
+    await database.drop();
+    throw error;
+  });
   return {
     url: scheduler.url,
-    db: file,
+    db: database.db,
     client: clientFor(scheduler.url),
     scheduler,
     async close() {
       await scheduler.close();
-      dir?.remove();
+      await database.drop();
     },
   };
 }

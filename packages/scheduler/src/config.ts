@@ -37,7 +37,7 @@ export const usage = `Usage: foreman-scheduler [options]
 Options (each also set by its environment variable):
   --host HOST               FOREMAN_HOST               address to listen on (default ${defaults.host})
   --port PORT               FOREMAN_PORT               port to listen on, 0 for any free one (default ${defaults.port})
-  --db PATH                 FOREMAN_DB                 SQLite database file (default ${defaults.db})
+  --db PATH|URL             FOREMAN_DB                 SQLite database file, or a postgres:// URL (default ${defaults.db})
   --sweep-interval-ms MS    FOREMAN_SWEEP_INTERVAL_MS  how often expired leases are looked for (default ${defaults.sweepIntervalMs})
   --max-body-bytes BYTES    FOREMAN_MAX_BODY_BYTES     largest request body accepted (default ${defaults.maxBodyBytes})
   --log-level LEVEL         FOREMAN_LOG_LEVEL          trace, debug, info, warn, error, fatal or silent (default ${defaults.logLevel})

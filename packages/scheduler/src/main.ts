@@ -9,7 +9,16 @@ import { createApp } from './http/app.js';
 import { ShutdownGate } from './http/shutdown-gate.js';
 import { JobService } from './job-service.js';
 import { createLogger, type Logger } from './logger.js';
-import { openSqliteStore } from './store/sqlite/open-sqlite-store.js';
+import { openStore } from './store/open-store.js';
+import { isPostgresUrl } from './store/postgres/open-postgres-store.js';
+
+/** The database setting as it may be logged: a connection string loses its password. */
+function withoutPassword(db: string): string {
+  if (!isPostgresUrl(db)) return db;
+  const url = new URL(db);
+  if (url.password) url.password = '***';
+  return url.toString();
+}
 
 /** How long requests in flight at shutdown may take before their connections are closed. */
 const inFlightGraceMs = 10_000;
@@ -23,7 +32,7 @@ export interface RunningScheduler {
 }
 
 export async function startScheduler(config: SchedulerConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningScheduler> {
-  const store = await openSqliteStore(config.db);
+  const store = await openStore(config.db);
   const service = new JobService({
     store,
     sweepIntervalMs: config.sweepIntervalMs,
@@ -46,7 +55,7 @@ export async function startScheduler(config: SchedulerConfig, logger: Logger = c
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
-  logger.info({ url, db: config.db }, 'foreman scheduler listening');
+  logger.info({ url, db: withoutPassword(config.db) }, 'foreman scheduler listening');
 
   let closing: Promise<void> | undefined;
   return {

@@ -8,8 +8,11 @@ const nameMessage = 'must be 1-128 characters of letters, digits and _ . : -';
 
 export const jobTypeSchema = z.string().min(1).max(128).regex(namePattern, nameMessage);
 export const queueNameSchema = z.string().min(1).max(128).regex(namePattern, nameMessage);
-const idSchema = z.string().min(1).max(64);
-const workerIdSchema = z.string().min(1).max(128);
+/** Identifiers are stored as text columns, which PostgreSQL cannot give a NUL character. */
+const noNul = /^[^\u0000]*$/;
+const noNulMessage = 'must not contain NUL characters';
+const idSchema = z.string().min(1).max(64).regex(noNul, noNulMessage);
+const workerIdSchema = z.string().min(1).max(128).regex(noNul, noNulMessage);
 const timestampSchema = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 date-time, e.g. 2026-11-22T07:33:03.123Z' });
 
 export const backoffInputSchema = z.strictObject({
@@ -31,7 +34,7 @@ export const jobInputSchema = z
     backoff: backoffInputSchema.default(() => backoffInputSchema.parse({})),
     timeout_ms: z.int().min(1).max(86_400_000).default(300_000),
     lease_ms: z.int().min(100).max(3_600_000).default(30_000),
-    idempotency_key: z.string().min(1).max(256).optional(),
+    idempotency_key: z.string().min(1).max(256).regex(noNul, noNulMessage).optional(),
     parent_id: idSchema.optional(),
   })
   .check((ctx) => {
