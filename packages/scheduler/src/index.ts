@@ -4,4 +4,5 @@ export { parseConfig, defaults, type SchedulerConfig } from './config.js';
 export { createApp } from './http/app.js';
 export { JobService } from './job-service.js';
 export { openSqliteStore } from './store/sqlite/open-sqlite-store.js';
+export { openStorage, type Storage } from './store/open-store.js';
 export type { JobStore } from './store/job-store.js';

@@ -4,12 +4,16 @@ import { newJob, type JobSpec } from './jobs/new-job.js';
 import { PollWaiters, type WaitingPoller } from './loops/poll-waiters.js';
 import { DueJobPromoter } from './loops/due-job-promoter.js';
 import { LeaseSweeper } from './loops/lease-sweeper.js';
-import type { EnqueueOutcome, JobFilter, JobPage, JobStore, ReportOutcome, StatsSnapshot, WorkerSnapshot } from './store/job-store.js';
+import { RunnableRecheck } from './loops/runnable-recheck.js';
+import type { EnqueueOutcome, JobFilter, JobPage, JobStore, ReportOutcome, RunnableJob, StatsSnapshot, WorkerSnapshot } from './store/job-store.js';
+import type { RunnableFeed } from './store/runnable-feed.js';
 import type { JobEventRow, JobRow } from './store/schema.js';
 import type { Progress } from './jobs/state-machine.js';
 
 export interface JobServiceOptions {
   store: JobStore;
+  /** Other schedulers on the same database, to wake each other's pollers; null when alone. */
+  feed?: RunnableFeed | null;
   now?: () => number;
   /** How often expired leases are looked for. */
   sweepIntervalMs: number;
@@ -33,27 +37,32 @@ export class JobService {
   private readonly store: JobStore;
   private readonly promoter: DueJobPromoter;
   private readonly sweeper: LeaseSweeper;
+  private readonly feed: RunnableFeed | null;
+  private readonly recheck: RunnableRecheck | null;
   private readonly workerSeenWrites = new Map<string, { at: number; key: string }>();
   private stopping = false;
 
   constructor(options: JobServiceOptions) {
     this.store = options.store;
     this.now = options.now ?? Date.now;
-    const settle = (jobs: JobRow[]) => this.jobsChanged(jobs);
-    this.promoter = new DueJobPromoter(this.store, (jobs) => this.waiters.notify(jobs), this.now, options.sweepIntervalMs, options.onBackgroundError);
-    this.sweeper = new LeaseSweeper(this.store, settle, this.now, options.sweepIntervalMs, options.onBackgroundError);
+    this.feed = options.feed ?? null;
+    this.promoter = new DueJobPromoter(this.store, (jobs) => this.runnable(jobs), this.now, options.sweepIntervalMs, options.onBackgroundError);
+    this.sweeper = new LeaseSweeper(this.store, (jobs) => this.jobsChanged(jobs), this.now, options.sweepIntervalMs, options.onBackgroundError);
+    this.recheck = this.feed && new RunnableRecheck(this.store, this.waiters, options.sweepIntervalMs, options.onBackgroundError);
   }
 
   async start(): Promise<void> {
+    this.feed?.subscribe((jobs) => (jobs === 'any' ? this.waiters.wakeAll() : this.waiters.notify(jobs)));
     await this.promoter.start();
     this.sweeper.start();
+    this.recheck?.start();
   }
 
   /** Stops the loops and answers every waiting long poll at once (with no jobs). */
   async stop(): Promise<void> {
     this.stopping = true;
     this.waiters.wakeAll();
-    await Promise.all([this.promoter.stop(), this.sweeper.stop()]);
+    await Promise.all([this.promoter.stop(), this.sweeper.stop(), this.recheck?.stop(), this.feed?.close()]);
   }
 
   async enqueue(specs: JobSpec[]): Promise<EnqueueOutcome[]> {
@@ -157,7 +166,13 @@ export class JobService {
       if (job.state === 'available') runnable.push(job);
       else if (job.state === 'scheduled') this.promoter.noteScheduled(job.run_at);
     }
-    this.waiters.notify(runnable);
+    this.runnable(runnable);
+  }
+
+  /** Wakes this scheduler's pollers for these jobs, and the other schedulers'. */
+  private runnable(jobs: RunnableJob[]): void {
+    this.waiters.notify(jobs);
+    this.feed?.announce(jobs);
   }
 
   private noteWorkerSeen(request: LeaseRequest): void {

@@ -9,7 +9,7 @@ import { createApp } from './http/app.js';
 import { ShutdownGate } from './http/shutdown-gate.js';
 import { JobService } from './job-service.js';
 import { createLogger, type Logger } from './logger.js';
-import { openStore } from './store/open-store.js';
+import { openStorage } from './store/open-store.js';
 import { isPostgresUrl } from './store/postgres/open-postgres-store.js';
 
 /** The database setting as it may be logged: a connection string loses its password. */
@@ -32,9 +32,10 @@ export interface RunningScheduler {
 }
 
 export async function startScheduler(config: SchedulerConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningScheduler> {
-  const store = await openStore(config.db);
+  const { store, feed } = await openStorage(config.db);
   const service = new JobService({
     store,
+    feed,
     sweepIntervalMs: config.sweepIntervalMs,
     onBackgroundError: (error) => logger.error({ err: error }, 'background loop failed; it will run again'),
   });

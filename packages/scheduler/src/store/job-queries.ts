@@ -60,6 +60,11 @@ export class JobQueries {
     return this.dialect.lockClaimedRows ? query.forUpdate().skipLocked() : query;
   }
 
+  /** Kinds of runnable jobs, first in lease order, for the re-check that finds missed wake-ups. */
+  runnableSample(limit: number) {
+    return this.db.selectFrom('jobs').select(['queue', 'type']).where('state', '=', state.available).orderBy('priority', 'desc').orderBy('run_at').orderBy('id').limit(limit);
+  }
+
   expiredLeases({ now, limit }: { now: number; limit: number }) {
     const query = this.db
       .selectFrom('jobs')

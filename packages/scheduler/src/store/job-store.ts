@@ -100,6 +100,8 @@ export interface JobStore {
   expireLeases(params: { now: number; limit: number }): Promise<JobRow[]>;
   /** Makes scheduled jobs whose `run_at` has come runnable. */
   promoteDueJobs(params: { now: number; limit: number }): Promise<RunnableJob[]>;
+  /** Up to `limit` runnable jobs' queue and type, first in lease order. */
+  sampleRunnable(limit: number): Promise<RunnableJob[]>;
   /** The earliest `run_at` of a job scheduled for later, or null. */
   nextDueAt(): Promise<number | null>;
   recordWorkerSeen(seen: WorkerSeen): Promise<void>;

@@ -182,6 +182,10 @@ export class SqlJobStore implements JobStore {
     return this.transactor.write((tx) => tx.all(this.queries.promoteDue(params)));
   }
 
+  sampleRunnable(limit: number): Promise<RunnableJob[]> {
+    return this.transactor.reader.all(this.queries.runnableSample(limit));
+  }
+
   async nextDueAt(): Promise<number | null> {
     const row = await this.transactor.reader.first(this.queries.nextDueAt());
     return row ? Number(row.run_at) : null;

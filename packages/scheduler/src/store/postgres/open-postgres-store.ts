@@ -7,6 +7,8 @@ import { migrateToLatest } from '../migrate.js';
 import type { Database } from '../schema.js';
 import { postgresDialect } from '../sql-dialect.js';
 import { SqlJobStore } from '../sql-job-store.js';
+import type { RunnableFeed } from '../runnable-feed.js';
+import { PostgresRunnableFeed } from './postgres-runnable-feed.js';
 import { PostgresTransactor } from './postgres-transactor.js';
 
 /** Connections per scheduler replica; claims and reports are short transactions. */
@@ -22,7 +24,7 @@ export function isPostgresUrl(db: string): boolean {
   return /^postgres(ql)?:\/\//.test(db);
 }
 
-export async function openPostgresStore(connectionString: string): Promise<JobStore> {
+export async function openPostgresStore(connectionString: string): Promise<{ store: JobStore; feed: RunnableFeed }> {
   const pool = new pg.Pool({ connectionString, max: postgresPoolSize, types: int8AsNumber, connectionTimeoutMillis: 5000 });
   // An idle connection that dies (database restart) must not crash the process.
   pool.on('error', () => undefined);
@@ -34,5 +36,8 @@ export async function openPostgresStore(connectionString: string): Promise<JobSt
     await db.destroy();
     throw error;
   }
-  return new SqlJobStore(new PostgresTransactor(db), new JobQueries(db, postgresDialect));
+  return {
+    store: new SqlJobStore(new PostgresTransactor(db), new JobQueries(db, postgresDialect)),
+    feed: new PostgresRunnableFeed(pool, connectionString),
+  };
 }

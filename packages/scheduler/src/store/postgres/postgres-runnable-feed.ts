@@ -1,0 +1,79 @@
+// Cross-replica wake-ups over PostgreSQL's LISTEN/NOTIFY.
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { RunnableJob } from '../job-store.js';
+import type { RunnableFeed } from '../runnable-feed.js';
+
+const channel = 'foreman_runnable';
+/** NOTIFY payloads must stay under 8000 bytes; past this, the message just says "look". */
+const maxPayloadBytes = 7000;
+const reconnectDelayMs = 1000;
+
+interface Message {
+  from: string;
+  jobs?: Array<[string, string]>;
+}
+
+export class PostgresRunnableFeed implements RunnableFeed {
+  /** Our own notifications come back to us too; they are recognised by this id and skipped. */
+  private readonly replicaId = randomUUID();
+  private listener: ((jobs: RunnableJob[] | 'any') => void) | null = null;
+  private client: pg.Client | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly connectionString: string,
+  ) {}
+
+  announce(jobs: readonly RunnableJob[]): void {
+    if (!jobs.length || this.closed) return;
+    const unique = [...new Map(jobs.map((job) => [`${job.queue}\u0000${job.type}`, [job.queue, job.type] as [string, string]])).values()];
+    let payload = JSON.stringify({ from: this.replicaId, jobs: unique } satisfies Message);
+    if (Buffer.byteLength(payload) > maxPayloadBytes) payload = JSON.stringify({ from: this.replicaId } satisfies Message);
+    this.pool.query('SELECT pg_notify($1, $2)', [channel, payload]).catch(() => undefined);
+  }
+
+  subscribe(listener: (jobs: RunnableJob[] | 'any') => void): void {
+    this.listener = listener;
+    void this.listen();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.client?.end().catch(() => undefined);
+  }
+
+  private async listen(): Promise<void> {
+    while (!this.closed) {
+      const client = new pg.Client({ connectionString: this.connectionString });
+      const lost = new Promise<void>((resolve) => {
+        client.once('error', () => resolve());
+        client.once('end', () => resolve());
+      });
+      try {
+        await client.connect();
+        client.on('notification', (notification) => this.deliver(notification.payload));
+        await client.query(`LISTEN ${channel}`);
+        this.client = client;
+        // Anything announced while we were not listening is found by the periodic re-check.
+        await lost;
+      } catch {
+        // The database is unreachable: try again shortly.
+      }
+      await client.end().catch(() => undefined);
+      if (!this.closed) await new Promise((resolve) => setTimeout(resolve, reconnectDelayMs).unref());
+    }
+  }
+
+  private deliver(payload: string | undefined): void {
+    let message: Message;
+    try {
+      message = JSON.parse(payload ?? '') as Message;
+    } catch {
+      return;
+    }
+    if (message.from === this.replicaId) return;
+    this.listener?.(message.jobs ? message.jobs.map(([queue, type]) => ({ queue, type })) : 'any');
+  }
+}

@@ -1,0 +1,55 @@
+// Several schedulers on one PostgreSQL database: a job enqueued through one replica wakes a
+// poller parked on another, and a lost notification only delays it by the re-check interval.
+import { openStorage, parseConfig, startScheduler, type RunningScheduler } from '@foreman/scheduler';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newJob } from '../packages/scheduler/src/jobs/new-job.js';
+import { clientFor } from './support/scheduler.js';
+import { backend, createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { contractViolations } from './support/validating-fetch.js';
+import { enqueue, leaseJobs } from './support/worker-calls.js';
+
+let database: TestDatabase;
+const replicas: RunningScheduler[] = [];
+beforeAll(async () => {
+  if (backend !== 'postgres') return;
+  database = await createTestDatabase();
+  for (let i = 0; i < 2; i++) {
+    replicas.push(await startScheduler(parseConfig(['--port', '0', '--db', database.db, '--log-level', 'silent', '--sweep-interval-ms', '300'], {})!));
+  }
+});
+afterAll(async () => {
+  await Promise.all(replicas.map((replica) => replica.close()));
+  await database?.drop();
+  expect(contractViolations).toEqual([]);
+});
+
+describe.skipIf(backend !== 'postgres')('replicas sharing a PostgreSQL database', () => {
+  it('wake a poller parked on one replica when a job is enqueued through another', async () => {
+    const [a, b] = replicas.map((replica) => clientFor(replica.url)) as [ReturnType<typeof clientFor>, ReturnType<typeof clientFor>];
+    const parked = leaseJobs(b, 'parked-on-b', { wait_ms: 20_000, types: ['cross'] });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = performance.now();
+    const job = await enqueue(a, { type: 'cross' });
+    const leased = await parked;
+    expect(leased.map((j) => j.id)).toEqual([job.id]);
+    // Loose: a notification, not the 20 s wait or the 300 ms re-check.
+    expect(performance.now() - started).toBeLessThan(250);
+  });
+
+  it('find a job whose notification never came with the periodic re-check', async () => {
+    const b = clientFor(replicas[1]!.url);
+    const parked = leaseJobs(b, 'parked-on-b', { wait_ms: 20_000, types: ['silent'] });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // A third connection that announces nothing, as if the notification had been lost.
+    const { store, feed } = await openStorage(database.db);
+    const now = Date.now();
+    const spec = { type: 'silent', payload: {}, queue: 'default', priority: 0, max_attempts: 1, backoff: { strategy: 'fixed' as const, base_ms: 0, max_ms: 0, jitter: false }, timeout_ms: 1000, lease_ms: 30_000 };
+    const { outcomes } = await store.enqueueJobs({ jobs: [newJob(spec, now)], now });
+    await feed?.close();
+    await store.close();
+    const started = performance.now();
+    const leased = await parked;
+    expect(leased.map((j) => j.id)).toEqual([outcomes[0]!.job.id]);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+});
