@@ -41,12 +41,12 @@ describe.skipIf(backend !== 'postgres')('replicas sharing a PostgreSQL database'
     const parked = leaseJobs(b, 'parked-on-b', { wait_ms: 20_000, types: ['silent'] });
     await new Promise((resolve) => setTimeout(resolve, 200));
     // A third connection that announces nothing, as if the notification had been lost.
-    const { store, feed } = await openStorage(database.db);
-    const now = Date.now();
+    const storage = await openStorage(database.db);
+    const now = storage.now();
     const spec = { type: 'silent', payload: {}, queue: 'default', priority: 0, max_attempts: 1, backoff: { strategy: 'fixed' as const, base_ms: 0, max_ms: 0, jitter: false }, timeout_ms: 1000, lease_ms: 30_000 };
-    const { outcomes } = await store.enqueueJobs({ jobs: [newJob(spec, now)], now });
-    await feed?.close();
-    await store.close();
+    const { outcomes } = await storage.store.enqueueJobs({ jobs: [newJob(spec, now)], now });
+    await storage.feed?.close();
+    await storage.close();
     const started = performance.now();
     const leased = await parked;
     expect(leased.map((j) => j.id)).toEqual([outcomes[0]!.job.id]);

@@ -32,10 +32,11 @@ export interface RunningScheduler {
 }
 
 export async function startScheduler(config: SchedulerConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningScheduler> {
-  const { store, feed } = await openStorage(config.db);
+  const storage = await openStorage(config.db);
   const service = new JobService({
-    store,
-    feed,
+    store: storage.store,
+    feed: storage.feed,
+    now: storage.now,
     sweepIntervalMs: config.sweepIntervalMs,
     onBackgroundError: (error) => logger.error({ err: error }, 'background loop failed; it will run again'),
   });
@@ -75,7 +76,7 @@ export async function startScheduler(config: SchedulerConfig, logger: Logger = c
           http.closeAllConnections();
           await closed;
         }
-        await store.close();
+        await storage.close();
         logger.info('foreman scheduler stopped');
       })()),
   };

@@ -8,8 +8,24 @@ export interface Storage {
   store: JobStore;
   /** Present when several schedulers may share the database (PostgreSQL). */
   feed: RunnableFeed | null;
+  /** The clock every time-based decision uses: the database's where schedulers share one. */
+  now: () => number;
+  close(): Promise<void>;
 }
 
 export async function openStorage(db: string): Promise<Storage> {
-  return isPostgresUrl(db) ? openPostgresStore(db) : { store: await openSqliteStore(db), feed: null };
+  if (!isPostgresUrl(db)) {
+    const store = await openSqliteStore(db);
+    return { store, feed: null, now: Date.now, close: () => store.close() };
+  }
+  const { store, feed, clock } = await openPostgresStore(db);
+  return {
+    store,
+    feed,
+    now: clock.now,
+    async close() {
+      clock.stop();
+      await store.close();
+    },
+  };
 }

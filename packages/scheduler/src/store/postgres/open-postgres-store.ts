@@ -8,6 +8,7 @@ import type { Database } from '../schema.js';
 import { postgresDialect } from '../sql-dialect.js';
 import { SqlJobStore } from '../sql-job-store.js';
 import type { RunnableFeed } from '../runnable-feed.js';
+import { DatabaseClock } from './database-clock.js';
 import { PostgresRunnableFeed } from './postgres-runnable-feed.js';
 import { PostgresTransactor } from './postgres-transactor.js';
 
@@ -24,14 +25,16 @@ export function isPostgresUrl(db: string): boolean {
   return /^postgres(ql)?:\/\//.test(db);
 }
 
-export async function openPostgresStore(connectionString: string): Promise<{ store: JobStore; feed: RunnableFeed }> {
+export async function openPostgresStore(connectionString: string): Promise<{ store: JobStore; feed: RunnableFeed; clock: DatabaseClock }> {
   const pool = new pg.Pool({ connectionString, max: postgresPoolSize, types: int8AsNumber, connectionTimeoutMillis: 5000 });
   // An idle connection that dies (database restart) must not crash the process.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const clock = new DatabaseClock(pool);
   try {
     const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db);
     await migrateToLatest(db, postgresDialect, rows[0]!.schema);
+    await clock.start();
   } catch (error) {
     await db.destroy();
     throw error;
@@ -39,5 +42,6 @@ export async function openPostgresStore(connectionString: string): Promise<{ sto
   return {
     store: new SqlJobStore(new PostgresTransactor(db), new JobQueries(db, postgresDialect)),
     feed: new PostgresRunnableFeed(pool, connectionString),
+    clock,
   };
 }
