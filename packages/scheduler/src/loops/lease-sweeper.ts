@@ -1,31 +1,26 @@
 // Expires leases whose worker went silent, so their jobs retry (or fail) without the worker.
 import type { JobStore } from '../store/job-store.js';
 import type { JobRow } from '../store/schema.js';
+import { IntervalLoop } from './interval-loop.js';
 
 /** Expiries per transaction; a larger backlog is swept in several. */
 const sweepBatch = 500;
 
 export class LeaseSweeper {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly loop: IntervalLoop;
 
   constructor(
     private readonly store: JobStore,
     private readonly onExpired: (jobs: JobRow[]) => void,
     private readonly now: () => number,
-    private readonly intervalMs: number,
-    private readonly onError: (error: unknown) => void,
-  ) {}
+    intervalMs: number,
+    onError: (error: unknown) => void,
+  ) {
+    this.loop = new IntervalLoop(() => this.runOnce(this.now()), intervalMs, onError);
+  }
 
   start(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.runOnce(this.now())
-        .then(() => undefined, this.onError)
-        .finally(() => {
-          this.running = null;
-        });
-    }, this.intervalMs);
-    this.timer.unref();
+    this.loop.start();
   }
 
   /** Expires every lease that ended before `now`; returns how many. */
@@ -39,8 +34,7 @@ export class LeaseSweeper {
     }
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }

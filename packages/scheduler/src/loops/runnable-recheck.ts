@@ -1,31 +1,26 @@
 // The safety net under cross-replica wake-ups: while pollers wait, look now and then for
 // runnable jobs, so a lost notification delays a job by one interval instead of stranding it.
-import type { PollWaiters } from './poll-waiters.js';
 import type { JobStore } from '../store/job-store.js';
+import { IntervalLoop } from './interval-loop.js';
+import type { PollWaiters } from './poll-waiters.js';
 
 /** How many runnable jobs one re-check looks at (and so how many pollers it can wake). */
 const sampleSize = 100;
 
 export class RunnableRecheck {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly loop: IntervalLoop;
 
   constructor(
     private readonly store: JobStore,
     private readonly waiters: PollWaiters,
-    private readonly intervalMs: number,
-    private readonly onError: (error: unknown) => void,
-  ) {}
+    intervalMs: number,
+    onError: (error: unknown) => void,
+  ) {
+    this.loop = new IntervalLoop(() => this.runOnce(), intervalMs, onError);
+  }
 
   start(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.runOnce()
-        .catch(this.onError)
-        .finally(() => {
-          this.running = null;
-        });
-    }, this.intervalMs);
-    this.timer.unref();
+    this.loop.start();
   }
 
   async runOnce(): Promise<void> {
@@ -33,8 +28,7 @@ export class RunnableRecheck {
     this.waiters.notify(await this.store.sampleRunnable(sampleSize));
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }
