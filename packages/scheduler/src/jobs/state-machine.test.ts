@@ -6,37 +6,22 @@ import * as machine from './state-machine.js';
 const now = 1_800_000_000_000;
 
 function job(overrides: Partial<JobRow> = {}): JobRow {
-  return {
+  const spec = {
     id: 'job-1',
     type: 't',
     queue: 'default',
     payload: '{}',
     priority: 0,
-    state: 'available',
-    attempt: 0,
     max_attempts: 3,
-    backoff_strategy: 'fixed',
+    backoff_strategy: 'fixed' as const,
     backoff_base_ms: 1000,
     backoff_max_ms: 10_000,
     backoff_jitter: 0,
     timeout_ms: 1000,
     lease_ms: 30_000,
     run_at: now - 10,
-    version: 1,
-    idempotency_key: null,
-    parent_id: null,
-    worker_id: null,
-    lease_expires_at: null,
-    progress: null,
-    result: null,
-    error: null,
-    cancel_requested: 0,
-    created_at: now - 10,
-    updated_at: now - 10,
-    started_at: null,
-    finished_at: null,
-    ...overrides,
   };
+  return { ...machine.create(spec, { now: now - 10 }).job, ...overrides };
 }
 
 const running = (overrides: Partial<JobRow> = {}) =>

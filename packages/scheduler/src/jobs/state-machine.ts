@@ -1,6 +1,7 @@
 // The rules of a job's life, in one place: which transitions each state allows and what each
 // one changes. Pure functions of a job row and `now`; the store applies the result in one
 // version-guarded transaction.
+import type { NewJob } from '../store/job-store.js';
 import type { JobRow } from '../store/schema.js';
 import { backoffDelayMs } from './backoff.js';
 import { JobConflictError } from './job-errors.js';
@@ -55,6 +56,29 @@ function conflict(job: JobRow, message: string): JobConflictError {
 /** A transition that changes the job's status: bumps `version`, so older leases go stale. */
 function step(job: JobRow, now: number, changes: JobChanges, events: EventDraft[]): Transition {
   return { changes: { ...changes, version: job.version + 1, updated_at: now }, events };
+}
+
+/** A new job: pending, runnable now or scheduled for its `run_at`, at version 1. */
+export function create(spec: NewJob, { now }: { now: number }): { job: JobRow; events: EventDraft[] } {
+  const job: JobRow = {
+    idempotency_key: null,
+    parent_id: null,
+    ...spec,
+    state: spec.run_at > now ? 'scheduled' : 'available',
+    attempt: 0,
+    version: 1,
+    worker_id: null,
+    lease_expires_at: null,
+    progress: null,
+    result: null,
+    error: null,
+    cancel_requested: 0,
+    created_at: now,
+    updated_at: now,
+    started_at: null,
+    finished_at: null,
+  };
+  return { job, events: [{ type: 'enqueued', details: { run_at: new Date(job.run_at).toISOString() } }] };
 }
 
 export function lease(job: JobRow, { workerId, now }: { workerId: string; now: number }): Transition {

@@ -40,26 +40,9 @@ export class SqlJobStore implements JobStore {
             continue;
           }
         }
-        const job: JobRow = {
-          idempotency_key: null,
-          parent_id: null,
-          ...spec,
-          state: spec.run_at > now ? 'scheduled' : 'available',
-          attempt: 0,
-          version: 1,
-          worker_id: null,
-          lease_expires_at: null,
-          progress: null,
-          result: null,
-          error: null,
-          cancel_requested: 0,
-          created_at: now,
-          updated_at: now,
-          started_at: null,
-          finished_at: null,
-        };
+        const { job, events: created } = machine.create(spec, { now });
         await tx.run(this.queries.insertJob(job));
-        events.push(...eventRows(job, [{ type: 'enqueued', details: { run_at: new Date(job.run_at).toISOString() } }], now));
+        events.push(...eventRows(job, created, now));
         outcomes.push({ job, created: true });
       }
       if (events.length) await tx.run(this.queries.insertEvents(events));
