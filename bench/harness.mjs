@@ -11,6 +11,8 @@ const schedulerBin = join(root, 'packages/scheduler/bin/foreman-scheduler.js');
 const agentBin = join(root, 'packages/worker-agent/bin/foreman-agent.js');
 const benchJobs = join(root, 'bench/jobs.mjs');
 const clockTicksPerSecond = 100;
+/** Extra node flags for the scheduler and agent processes, e.g. `--cpu-prof` when profiling. */
+const nodeFlags = (process.env.FOREMAN_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export const wallClock = () => performance.timeOrigin + performance.now();
@@ -23,7 +25,7 @@ function track(child) {
 /** A scheduler process on a fresh SQLite file (the durable default settings). */
 export async function startScheduler(flags = []) {
   const dir = mkdtempSync(join(tmpdir(), 'foreman-bench-'));
-  const child = spawn(process.execPath, [schedulerBin, '--port', '0', '--db', join(dir, 'foreman.db'), ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeFlags, schedulerBin, '--port', '0', '--db', join(dir, 'foreman.db'), ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
   const proc = track(child);
   const url = await new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {
@@ -48,7 +50,7 @@ export async function startScheduler(flags = []) {
 }
 
 export function startAgent(url, { concurrency, workerId }) {
-  const args = [agentBin, '--url', url, '--handlers', benchJobs, '--concurrency', String(concurrency), '--worker-id', workerId, '--log-level', 'warn', '--wait-ms', '20000'];
+  const args = [...nodeFlags, agentBin, '--url', url, '--handlers', benchJobs, '--concurrency', String(concurrency), '--worker-id', workerId, '--log-level', 'warn', '--wait-ms', '20000'];
   return track(spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] }));
 }
 

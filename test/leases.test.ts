@@ -158,6 +158,26 @@ describe('reports', () => {
     expect((await getJob(foreman.client, second.id)).status).toBe('running');
   });
 
+  it('leases the next jobs in the same request when a report batch asks for them', async () => {
+    const first = await enqueue(foreman.client, { type: 'chain' });
+    const [leased] = (await leaseJobs(foreman.client, 'w', { types: ['chain'] })) as [Job];
+    const next = [await enqueue(foreman.client, { type: 'chain' }), await enqueue(foreman.client, { type: 'chain' })];
+    await enqueue(foreman.client, { type: 'other' });
+    const { data, response } = await foreman.client.POST('/reports', {
+      body: { worker_id: 'w', reports: [{ id: leased.id, version: leased.version, status: 'completed' }], lease: { max: 5, types: ['chain'] } },
+    });
+    expect(response.status).toBe(200);
+    expect(data!.results[0]).toMatchObject({ id: first.id, status: 200, job: { status: 'completed' } });
+    expect(data!.jobs.map((job) => job.id).sort()).toEqual(next.map((job) => job.id).sort());
+    for (const job of data!.jobs) expect(job).toMatchObject({ status: 'running', worker_id: 'w', attempt: 1 });
+    expect(await eventTypes(foreman.client, next[0]!.id)).toEqual(['enqueued', 'leased']);
+    // Without `lease` nothing more is leased.
+    const [again] = data!.jobs as [Job, Job];
+    const plain = await foreman.client.POST('/reports', { body: { worker_id: 'w', reports: [{ id: again.id, version: again.version, status: 'completed' }] } });
+    expect(plain.data!.jobs).toEqual([]);
+    expect((await foreman.client.GET('/stats')).data!.types['other']).toMatchObject({ pending: 1 });
+  });
+
   it('does not retry a non-retryable failure', async () => {
     const job = await enqueue(foreman.client, { type: 't', max_attempts: 5 });
     const { data } = await fail(foreman.client, await leaseOne(foreman.client, 'w'), { message: 'bad input', code: 'invalid', retryable: false });

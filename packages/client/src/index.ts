@@ -10,6 +10,7 @@ export type JobInput = Schemas['JobInput'];
 export type JobStatus = Schemas['JobStatus'];
 export type JobEvent = Schemas['JobEvent'];
 export type LeaseInput = Schemas['LeaseInput'];
+export type ReportBatchInput = Schemas['ReportBatchInput'];
 export type CompleteInput = Schemas['CompleteInput'];
 export type HeartbeatInput = Schemas['HeartbeatInput'];
 export type HeartbeatResult = Schemas['HeartbeatResult'];

@@ -215,6 +215,10 @@ export type paths = {
          *     `status` is the HTTP status the single report would have got (200, 404 or 409), with the
          *     job as it now stands or the problem. A database outage fails the whole request (`503`),
          *     so it can be retried as a whole.
+         *
+         *     With `lease`, the same transaction then leases the worker up to `lease.max` runnable jobs,
+         *     as `POST /next-job` with `wait_ms: 0` would, and returns them in `jobs`: an agent that
+         *     reports finished jobs gets the next ones without another round trip.
          */
         post: operations["reportJobs"];
         delete?: never;
@@ -471,6 +475,15 @@ export type components = {
         ReportBatchInput: {
             worker_id: string;
             reports: components["schemas"]["ReportItemInput"][];
+            /** @description Also lease the next jobs, in the same transaction (never waits). */
+            lease?: {
+                max: number;
+                /** @description Lease only these types; absent means any. */
+                types?: components["schemas"]["JobType"][];
+                /** @description Lease only from these queues; absent means any. */
+                queues?: components["schemas"]["QueueName"][];
+                agent?: components["schemas"]["AgentInfo"];
+            };
         };
         ReportResult: {
             id: string;
@@ -486,6 +499,8 @@ export type components = {
         };
         ReportBatchResult: {
             results: components["schemas"]["ReportResult"][];
+            /** @description The jobs leased by `lease`; empty without it. */
+            jobs: components["schemas"]["Job"][];
         };
         JobList: {
             jobs: components["schemas"]["Job"][];

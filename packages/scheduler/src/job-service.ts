@@ -5,7 +5,19 @@ import { PollWaiters, type WaitingPoller } from './loops/poll-waiters.js';
 import { DueJobPromoter } from './loops/due-job-promoter.js';
 import { LeaseSweeper } from './loops/lease-sweeper.js';
 import { RunnableRecheck } from './loops/runnable-recheck.js';
-import type { EnqueueOutcome, JobFilter, JobPage, JobStore, ReportOutcome, RunnableJob, StatsSnapshot, WorkerSnapshot } from './store/job-store.js';
+import type {
+  Claimant,
+  EnqueueOutcome,
+  JobFilter,
+  JobPage,
+  JobReport,
+  JobStore,
+  ReportOutcome,
+  ReportsResult,
+  RunnableJob,
+  StatsSnapshot,
+  WorkerSnapshot,
+} from './store/job-store.js';
 import type { RunnableFeed } from './store/runnable-feed.js';
 import type { JobEventRow, JobRow } from './store/schema.js';
 import type { Progress } from './jobs/state-machine.js';
@@ -123,10 +135,24 @@ export class JobService {
     return this.store.heartbeatJob({ ...params, now: this.now() });
   }
 
-  async report(params: { id: string; workerId: string; version: number; outcome: ReportOutcome }): Promise<JobRow> {
-    const job = await this.store.reportJob({ ...params, now: this.now() });
-    this.jobsChanged([job]);
-    return job;
+  async report({ id, workerId, version, outcome }: { id: string; workerId: string; version: number; outcome: ReportOutcome }): Promise<JobRow> {
+    const [settled] = (await this.reportMany({ workerId, reports: [{ id, version, outcome }], lease: null })).settled;
+    if ('refused' in settled!) throw settled.refused;
+    return settled!.job;
+  }
+
+  /** Applies many reports in one transaction and, when asked, leases the worker its next jobs in it too. */
+  async reportMany(params: {
+    workerId: string;
+    reports: JobReport[];
+    lease: Omit<Claimant, 'workerId'> | null;
+    agent?: Record<string, unknown> | null;
+    signal?: AbortSignal;
+  }): Promise<ReportsResult> {
+    if (params.lease) this.noteWorkerSeen({ workerId: params.workerId, types: params.lease.types, queues: params.lease.queues, agent: params.agent ?? null });
+    const result = await this.store.reportJobs({ workerId: params.workerId, reports: params.reports, lease: params.lease, now: this.now() });
+    this.jobsChanged(result.settled.flatMap((settled) => ('job' in settled ? [settled.job] : [])));
+    return { settled: result.settled, leased: await this.deliver(result.leased, params.signal) };
   }
 
   cancel(id: string): Promise<{ job: JobRow; immediate: boolean }> {
@@ -175,7 +201,7 @@ export class JobService {
     this.feed?.announce(jobs);
   }
 
-  private noteWorkerSeen(request: LeaseRequest): void {
+  private noteWorkerSeen(request: Pick<LeaseRequest, 'workerId' | 'types' | 'queues' | 'agent'>): void {
     const now = this.now();
     const key = JSON.stringify([request.types, request.queues, request.agent]);
     const last = this.workerSeenWrites.get(request.workerId);

@@ -42,17 +42,17 @@ export function createAgent(options: AgentOptions = {}): Agent {
   const outage = createOutageTracker(logger);
   const slots = createSlots(config.concurrency);
   const giveUpReports = new AbortController();
-  const report = createBatchReporter({
-    client,
-    workerId: config.workerId,
-    outage,
-    single: createReporter({ client, workerId: config.workerId, outage, giveUp: giveUpReports.signal }),
-    giveUp: giveUpReports.signal,
-  });
   const runs = new Set<JobRun>();
   const stopPolling = new AbortController();
   let polling: Promise<void> | undefined;
   let stopping: Promise<void> | undefined;
+  const lease = {
+    worker_id: config.workerId,
+    wait_ms: config.waitMs,
+    types,
+    ...(config.queues && { queues: config.queues }),
+    agent: agentInfo(config.concurrency),
+  };
 
   // The slot stays taken until the outcome is reported too, so the scheduler never sees more than
   // `concurrency` jobs running on this worker.
@@ -64,13 +64,32 @@ export function createAgent(options: AgentOptions = {}): Agent {
       runs.delete(run);
       slots.release();
     });
+    // A job leased by a report that was in flight when shutdown began goes straight back.
+    if (stopPolling.signal.aborted) run.abort(new JobError('agent shutting down', { code: 'shutdown', retryable: true }));
   };
+
+  const report = createBatchReporter({
+    client,
+    workerId: config.workerId,
+    outage,
+    single: createReporter({ client, workerId: config.workerId, outage, giveUp: giveUpReports.signal }),
+    giveUp: giveUpReports.signal,
+    leaseFor: (count) =>
+      stopPolling.signal.aborted ? null : { max: count, types: lease.types, ...(lease.queues && { queues: lease.queues }), agent: lease.agent },
+    dispatch,
+  });
 
   const shutdown = async () => {
     logger.info({ running: slots.busy, grace_ms: config.shutdownGraceMs }, 'agent stopping');
     stopPolling.abort();
     await polling;
-    const pending = () => Promise.all([...runs].map((run) => run.reported));
+    // Until no new run appears: a report in flight may still bring jobs, which are handed back.
+    const pending = async () => {
+      for (let seen = new Set<JobRun>(); [...runs].some((run) => !seen.has(run)); ) {
+        seen = new Set(runs);
+        await Promise.all([...seen].map((run) => run.reported));
+      }
+    };
     const grace = new AbortController();
     const finishedInTime = await Promise.race([
       pending().then(() => true),
@@ -111,13 +130,7 @@ export function createAgent(options: AgentOptions = {}): Agent {
         slots,
         dispatch,
         signal: stopPolling.signal,
-        lease: {
-          worker_id: config.workerId,
-          wait_ms: config.waitMs,
-          types,
-          ...(config.queues && { queues: config.queues }),
-          agent: agentInfo(config.concurrency),
-        },
+        lease,
       });
     },
     stop() {

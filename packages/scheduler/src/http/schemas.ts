@@ -113,6 +113,14 @@ export const reportItemSchema = z.strictObject({ id: idSchema, ...reportFields }
 export const reportBatchInputSchema = z.strictObject({
   worker_id: workerIdSchema,
   reports: z.array(reportItemSchema).min(1).max(100),
+  lease: z
+    .strictObject({
+      max: z.int().min(1).max(100),
+      types: leaseInputSchema.shape.types,
+      queues: leaseInputSchema.shape.queues,
+      agent: leaseInputSchema.shape.agent,
+    })
+    .optional(),
 });
 
 const statusListSchema = z.array(z.enum(jobStatuses)).min(1);

@@ -4,8 +4,32 @@ import { sql, type Kysely } from 'kysely';
 import type { JobStatus } from '../jobs/job-status.js';
 import type { EventDraft, JobChanges } from '../jobs/state-machine.js';
 import type { JobFilter, WorkerSeen } from './job-store.js';
+import { PreparedQuery, PreparedShapes } from './prepared-query.js';
 import type { Database, JobRow, JobState, NewJobEventRow, NewJobRow } from './schema.js';
 import type { SqlDialect } from './sql-dialect.js';
+
+/** Rows per multi-row insert: enough to amortise the statement, few enough shapes to prepare. */
+const maxRowsPerInsert = 100;
+
+const jobColumns = [
+  'id', 'type', 'queue', 'payload', 'priority', 'state', 'attempt', 'max_attempts', 'backoff_strategy', 'backoff_base_ms',
+  'backoff_max_ms', 'backoff_jitter', 'timeout_ms', 'lease_ms', 'run_at', 'version', 'idempotency_key', 'parent_id', 'worker_id',
+  'lease_expires_at', 'progress', 'result', 'error', 'cancel_requested', 'created_at', 'updated_at', 'started_at', 'finished_at',
+] as const satisfies ReadonlyArray<keyof JobRow>;
+
+const eventColumns = ['job_id', 'type', 'at', 'attempt', 'version', 'worker_id', 'details'] as const satisfies ReadonlyArray<keyof NewJobEventRow>;
+
+/** Splits rows into the chunks one multi-row insert takes. */
+function chunks<T>(rows: T[]): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < rows.length; start += maxRowsPerInsert) out.push(rows.slice(start, start + maxRowsPerInsert));
+  return out;
+}
+
+/** A row of slots, one per column, reading the `index`-th of the bound rows. */
+function rowSlots<Row, C extends keyof Row>(slot: <T>(read: (rows: Row[]) => T) => T, columns: readonly C[], index: number): Pick<Row, C> {
+  return Object.fromEntries(columns.map((column) => [column, slot((rows) => rows[index]![column])])) as Pick<Row, C>;
+}
 
 /**
  * States as SQL literals rather than bound parameters: both planners use a partial index
@@ -17,40 +41,97 @@ const state = {
   running: sql.lit<JobState>('running'),
 } as const;
 
+/** The events an applied report records. */
+export const reportEventTypes: string[] = ['completed', 'failed', 'retry_scheduled', 'cancelled'];
+
 export class JobQueries {
+  private readonly byId: PreparedQuery<{ id: string }, JobRow>;
+  private readonly byIdForUpdate: PreparedQuery<{ id: string }, JobRow>;
+  private readonly countAdjustment: PreparedQuery<{ queue: string; type: string; status: JobStatus; delta: number }, unknown>;
+  private readonly updatesByColumns = new PreparedShapes<{ id: string; expectedVersion: number; changes: JobChanges }, unknown>(256);
+  private readonly jobInserts = new PreparedShapes<NewJobRow[], unknown>(maxRowsPerInsert);
+  private readonly eventInserts = new PreparedShapes<NewJobEventRow[], unknown>(maxRowsPerInsert);
+  private readonly runnableShapes = new PreparedShapes<{ type?: string; queue?: string; max: number }, JobRow>(3);
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: SqlDialect,
-  ) {}
+  ) {
+    this.byId = new PreparedQuery((slot) => db.selectFrom('jobs').selectAll().where('id', '=', slot((p) => p.id)));
+    this.byIdForUpdate = new PreparedQuery((slot) => {
+      const query = db.selectFrom('jobs').selectAll().where('id', '=', slot((p) => p.id));
+      return dialect.lockClaimedRows ? query.forUpdate() : query;
+    });
+    this.countAdjustment = new PreparedQuery((slot) => {
+      const delta = slot((p) => p.delta);
+      return db
+        .insertInto('job_counts')
+        .values({ queue: slot((p) => p.queue), type: slot((p) => p.type), status: slot((p) => p.status), count: delta })
+        .onConflict((oc) => oc.columns(['queue', 'type', 'status']).doUpdateSet({ count: sql<number>`job_counts.count + excluded.count` }));
+    });
+  }
 
   jobById(id: string) {
-    return this.db.selectFrom('jobs').selectAll().where('id', '=', id);
+    return this.byId.bind({ id });
   }
 
   jobByIdForUpdate(id: string) {
-    const query = this.jobById(id);
-    return this.dialect.lockClaimedRows ? query.forUpdate() : query;
+    return this.byIdForUpdate.bind({ id });
   }
 
   jobByIdempotencyKey(key: string) {
     return this.db.selectFrom('jobs').selectAll().where('idempotency_key', '=', key);
   }
 
-  insertJob(row: NewJobRow) {
-    return this.db.insertInto('jobs').values(row);
+  /** One statement per chunk of rows. */
+  insertJobs(rows: NewJobRow[]) {
+    return chunks(rows).map((chunk) =>
+      this.jobInserts
+        .get(String(chunk.length), (slot) => this.db.insertInto('jobs').values(chunk.map((_, index) => rowSlots(slot, jobColumns, index))))
+        .bind(chunk),
+    );
   }
 
   /** Applies a transition only if nobody else moved the job since it was read. */
-  updateJobAtVersion(id: string, version: number, changes: JobChanges) {
-    return this.db.updateTable('jobs').set(changes).where('id', '=', id).where('version', '=', version);
+  updateJobAtVersion(id: string, expectedVersion: number, changes: JobChanges) {
+    const columns = (Object.keys(changes) as Array<keyof JobChanges>).filter((column) => changes[column] !== undefined);
+    return this.updatesByColumns
+      .get(columns.join(), (slot) =>
+        this.db
+          .updateTable('jobs')
+          .set(Object.fromEntries(columns.map((column) => [column, slot((p) => p.changes[column])])))
+          .where('id', '=', slot((p) => p.id))
+          .where('version', '=', slot((p) => p.expectedVersion)),
+      )
+      .bind({ id, expectedVersion, changes });
   }
 
+  /** One statement per chunk of rows. */
   insertEvents(rows: NewJobEventRow[]) {
-    return this.db.insertInto('job_events').values(rows);
+    return chunks(rows).map((chunk) =>
+      this.eventInserts
+        .get(String(chunk.length), (slot) => this.db.insertInto('job_events').values(chunk.map((_, index) => rowSlots(slot, eventColumns, index))))
+        .bind(chunk),
+    );
   }
 
   /** Runnable jobs in lease order, of one type or queue (or any) and among the given others. */
   runnableJobs({ type, queue, types, queues, max }: { type?: string; queue?: string; types: string[] | null; queues: string[] | null; max: number }) {
+    // Agents ask for the same few shapes over and over; those are compiled once.
+    if (!types && !queues && (type === undefined || queue === undefined)) {
+      const shape = type !== undefined ? 'type' : queue !== undefined ? 'queue' : 'any';
+      return this.runnableShapes.get(shape, (slot) => this.runnableQuery({
+          type: type === undefined ? undefined : slot((p) => p.type!),
+          queue: queue === undefined ? undefined : slot((p) => p.queue!),
+          types,
+          queues,
+          max: slot((p) => p.max),
+        })).bind({ type, queue, max });
+    }
+    return this.runnableQuery({ type, queue, types, queues, max });
+  }
+
+  private runnableQuery({ type, queue, types, queues, max }: { type: string | undefined; queue: string | undefined; types: string[] | null; queues: string[] | null; max: number }) {
     let query = this.db.selectFrom('jobs').selectAll().where('state', '=', state.available);
     if (type !== undefined) query = query.where('type', '=', type);
     if (queue !== undefined) query = query.where('queue', '=', queue);
@@ -97,14 +178,14 @@ export class JobQueries {
   }
 
   /** The event a report produced, to recognise the same report sent again. */
-  reportEvent({ jobId, version, workerId }: { jobId: string; version: number; workerId: string }) {
+  reportEvent({ job_id, version, worker_id }: { job_id: string; version: number; worker_id: string }) {
     return this.db
       .selectFrom('job_events')
       .select(['type', 'details'])
-      .where('job_id', '=', jobId)
+      .where('job_id', '=', job_id)
       .where('version', '=', version)
-      .where('worker_id', '=', workerId)
-      .where('type', 'in', ['completed', 'failed', 'retry_scheduled', 'cancelled']);
+      .where('worker_id', '=', worker_id)
+      .where('type', 'in', reportEventTypes);
   }
 
   eventsOfJob(jobId: string) {
@@ -158,11 +239,8 @@ export class JobQueries {
   }
 
   /** Adds `delta` to the number of jobs of this queue and type in this status. */
-  adjustCount({ queue, type, status, delta }: { queue: string; type: string; status: JobStatus; delta: number }) {
-    return this.db
-      .insertInto('job_counts')
-      .values({ queue, type, status, count: delta })
-      .onConflict((oc) => oc.columns(['queue', 'type', 'status']).doUpdateSet({ count: sql<number>`job_counts.count + ${delta}` }));
+  adjustCount(params: { queue: string; type: string; status: JobStatus; delta: number }) {
+    return this.countAdjustment.bind(params);
   }
 
   countsByQueueTypeStatus() {

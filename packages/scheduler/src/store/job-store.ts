@@ -1,4 +1,5 @@
 // The storage interface the scheduler speaks: one verb per operation, each a single transaction.
+import type { JobConflictError, JobNotFoundError } from '../jobs/job-errors.js';
 import type { JobStatus } from '../jobs/job-status.js';
 import type { AttemptError, Progress } from '../jobs/state-machine.js';
 import type { JobEventRow, JobRow, NewJobRow, WorkerRow } from './schema.js';
@@ -29,6 +30,21 @@ export interface Claimant {
 }
 
 export type ReportOutcome = { status: 'completed'; result: string | null } | { status: 'failed'; error: AttemptError };
+
+export interface JobReport {
+  id: string;
+  version: number;
+  outcome: ReportOutcome;
+}
+
+/** Each report applied (the job as it now stands) or refused (the job moved on, or never was). */
+export type SettledReport = { job: JobRow } | { refused: JobConflictError | JobNotFoundError };
+
+export interface ReportsResult {
+  settled: SettledReport[];
+  /** Jobs leased to the reporting worker in the same transaction, when it asked for them. */
+  leased: JobRow[];
+}
 
 export interface JobFilter {
   statuses?: JobStatus[];
@@ -93,7 +109,11 @@ export interface JobStore {
   /** Hands back jobs just leased at these versions, as if they had not been leased. */
   releaseJobs(params: { jobs: Array<{ id: string; version: number }>; now: number }): Promise<JobRow[]>;
   heartbeatJob(params: { id: string; workerId: string; version: number; progress: Progress | undefined; now: number }): Promise<JobRow>;
-  reportJob(params: { id: string; workerId: string; version: number; outcome: ReportOutcome; now: number }): Promise<JobRow>;
+  /**
+   * Applies a worker's reports, each as its own transition (a refusal does not stop the others),
+   * then leases it up to `lease.max` jobs: all in one transaction.
+   */
+  reportJobs(params: { workerId: string; reports: JobReport[]; lease: Omit<Claimant, 'workerId'> | null; now: number }): Promise<ReportsResult>;
   cancelJob(params: { id: string; now: number }): Promise<{ job: JobRow; immediate: boolean }>;
   retryJob(params: { id: string; maxAttempts: number | undefined; now: number }): Promise<JobRow>;
   /** Ends attempts whose lease passed (the retry policy applies); returns the jobs as they now stand. */

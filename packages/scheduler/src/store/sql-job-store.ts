@@ -1,7 +1,7 @@
 // The job store over SQL: each operation reads the job, asks the state machine for the
 // transition and writes it guarded by the version it read, all in one transaction.
 import { JobConflictError, JobNotFoundError } from '../jobs/job-errors.js';
-import { statusOfState, type JobStatus } from '../jobs/job-status.js';
+import type { JobStatus } from '../jobs/job-status.js';
 import * as machine from '../jobs/state-machine.js';
 import type {
   Claimant,
@@ -9,17 +9,21 @@ import type {
   EnqueueResult,
   JobFilter,
   JobPage,
+  JobReport,
   JobStore,
   NewJob,
   ReportOutcome,
+  ReportsResult,
   RunnableJob,
+  SettledReport,
   StatsSnapshot,
   WorkerSeen,
   WorkerSnapshot,
 } from './job-store.js';
-import { eventRows, type JobQueries } from './job-queries.js';
+import { reportEventTypes, type JobQueries } from './job-queries.js';
 import type { JobEventRow, JobRow } from './schema.js';
 import type { QueryRunner, Transactor } from './transactor.js';
+import { TransitionWriter } from './transition-writer.js';
 
 export class SqlJobStore implements JobStore {
   constructor(
@@ -29,26 +33,28 @@ export class SqlJobStore implements JobStore {
   ) {}
 
   enqueueJobs({ jobs, now, handOffTo = [] }: { jobs: NewJob[]; now: number; handOffTo?: Claimant[] }): Promise<EnqueueResult> {
-    return this.transactor.write(async (tx) => {
+    return this.writing(now, async (writer) => {
       const outcomes: EnqueueOutcome[] = [];
-      const events = [];
+      const created: Array<{ job: JobRow; events: machine.EventDraft[] }> = [];
+      // A key may repeat within one batch too: its later specs get the job the first one made.
+      const byKey = new Map<string, JobRow>();
       for (const spec of jobs) {
-        if (spec.idempotency_key != null) {
-          const existing = await tx.first(this.queries.jobByIdempotencyKey(spec.idempotency_key));
+        const key = spec.idempotency_key;
+        if (key != null) {
+          const existing = byKey.get(key) ?? (await writer.tx.first(this.queries.jobByIdempotencyKey(key)));
           if (existing) {
             outcomes.push({ job: existing, created: false });
             continue;
           }
         }
-        const { job, events: created } = machine.create(spec, { now });
-        await tx.run(this.queries.insertJob(job));
-        events.push(...eventRows(job, created, now));
-        outcomes.push({ job, created: true });
+        const made = machine.create(spec, { now });
+        if (key != null) byKey.set(key, made.job);
+        created.push(made);
+        outcomes.push({ job: made.job, created: true });
       }
-      if (events.length) await tx.run(this.queries.insertEvents(events));
-      await this.countNewJobs(tx, outcomes);
+      await writer.insert(created);
       const handedOff: JobRow[][] = [];
-      for (const claimant of handOffTo) handedOff.push(await this.claimIn(tx, { ...claimant, now }));
+      for (const claimant of handOffTo) handedOff.push(await this.claimIn(writer, { ...claimant, now }));
       // The producer sees its job as it stands at commit: already running if it was handed off.
       const leased = new Map(handedOff.flat().map((job) => [job.id, job]));
       return { outcomes: outcomes.map((outcome) => ({ ...outcome, job: leased.get(outcome.job.id) ?? outcome.job })), handedOff };
@@ -56,107 +62,87 @@ export class SqlJobStore implements JobStore {
   }
 
   claimJobs(params: Claimant & { now: number }): Promise<JobRow[]> {
-    return this.transactor.write((tx) => this.claimIn(tx, params));
+    return this.writing(params.now, (writer) => this.claimIn(writer, params));
   }
 
-  private async claimIn(tx: QueryRunner, params: Claimant & { now: number }): Promise<JobRow[]> {
-    const candidates = await this.runnableCandidates(tx, params);
+  private async claimIn(writer: TransitionWriter, params: Claimant & { now: number }): Promise<JobRow[]> {
+    const candidates = await this.runnableCandidates(writer.tx, params);
     const leased: JobRow[] = [];
-    const events = [];
-    for (const job of candidates) {
-      const transition = machine.lease(job, { workerId: params.workerId, now: params.now });
-      const updated = await this.apply(tx, job, transition);
-      leased.push(updated);
-      events.push(...eventRows(updated, transition.events, params.now));
-    }
-    if (events.length) await tx.run(this.queries.insertEvents(events));
+    for (const job of candidates) leased.push(await writer.apply(job, machine.lease(job, { workerId: params.workerId, now: params.now })));
     return leased;
   }
 
   releaseJobs({ jobs, now }: { jobs: Array<{ id: string; version: number }>; now: number }): Promise<JobRow[]> {
-    return this.transactor.write(async (tx) => {
+    return this.writing(now, async (writer) => {
       const released: JobRow[] = [];
       for (const { id, version } of jobs) {
-        const job = await this.load(tx, id);
+        const job = await this.load(writer.tx, id);
         // Anything that moved the job since (a cancel, say) wins over the release.
         if (job.version !== version || job.state !== 'running') continue;
-        const transition = machine.releaseLease(job, { now });
-        const updated = await this.apply(tx, job, transition);
-        await this.record(tx, updated, transition.events, now);
-        released.push(updated);
+        released.push(await writer.apply(job, machine.releaseLease(job, { now })));
       }
       return released;
     });
   }
 
   heartbeatJob(params: { id: string; workerId: string; version: number; progress: machine.Progress | undefined; now: number }): Promise<JobRow> {
-    return this.transactor.write(async (tx) => {
-      const job = await this.load(tx, params.id);
+    return this.writing(params.now, async (writer) => {
+      const job = await this.load(writer.tx, params.id);
       machine.assertHoldsLease(job, params);
-      const transition = machine.heartbeat(job, params);
-      const updated = await this.apply(tx, job, transition);
-      await this.record(tx, updated, transition.events, params.now);
-      return updated;
+      return writer.apply(job, machine.heartbeat(job, params));
     });
   }
 
-  async reportJob({ id, workerId, version, outcome, now }: { id: string; workerId: string; version: number; outcome: ReportOutcome; now: number }): Promise<JobRow> {
-    const settled = await this.transactor.write(async (tx): Promise<{ job: JobRow } | { refused: JobConflictError }> => {
-      const job = await this.load(tx, id);
-      try {
-        machine.assertHoldsLease(job, { workerId, version });
-      } catch (error) {
-        if (!(error instanceof JobConflictError)) throw error;
-        if (await this.isRepeatedReport(tx, { jobId: id, version, workerId, status: outcome.status })) return { job };
-        // The refused work is kept in the history, so no result is silently thrown away.
-        const superseded = { ...supersededDetails(outcome), reported_version: version, reported_by: workerId };
-        await this.record(tx, job, [{ type: 'report_superseded', details: superseded }], now, { version, worker_id: workerId });
-        return { refused: error };
-      }
-      const transition =
-        outcome.status === 'completed'
-          ? machine.complete(job, { result: outcome.result, now })
-          : machine.fail(job, { error: outcome.error, now, random: this.random, details: { report: 'failed' } });
-      const updated = await this.apply(tx, job, transition);
-      await this.record(tx, updated, transition.events, now);
-      return { job: updated };
+  reportJobs({ workerId, reports, lease, now }: { workerId: string; reports: JobReport[]; lease: Omit<Claimant, 'workerId'> | null; now: number }): Promise<ReportsResult> {
+    return this.writing(now, async (writer) => {
+      const settled: SettledReport[] = [];
+      for (const report of reports) settled.push(await this.reportIn(writer, workerId, report));
+      const leased = lease ? await this.claimIn(writer, { ...lease, workerId, now }) : [];
+      return { settled, leased };
     });
-    if ('refused' in settled) throw settled.refused;
-    return settled.job;
+  }
+
+  private async reportIn(writer: TransitionWriter, workerId: string, { id, version, outcome }: JobReport): Promise<SettledReport> {
+    const job = await writer.tx.first(this.queries.jobByIdForUpdate(id));
+    if (!job) return { refused: new JobNotFoundError(id) };
+    try {
+      machine.assertHoldsLease(job, { workerId, version });
+    } catch (error) {
+      if (!(error instanceof JobConflictError)) throw error;
+      if (await this.isRepeatedReport(writer, { jobId: id, version, workerId, status: outcome.status })) return { job };
+      // The refused work is kept in the history, so no result is silently thrown away.
+      const superseded = { ...supersededDetails(outcome), reported_version: version, reported_by: workerId };
+      writer.record(job, [{ type: 'report_superseded', details: superseded }], { version, worker_id: workerId });
+      return { refused: error };
+    }
+    const transition =
+      outcome.status === 'completed'
+        ? machine.complete(job, { result: outcome.result, now: writer.now })
+        : machine.fail(job, { error: outcome.error, now: writer.now, random: this.random, details: { report: 'failed' } });
+    return { job: await writer.apply(job, transition) };
   }
 
   cancelJob({ id, now }: { id: string; now: number }): Promise<{ job: JobRow; immediate: boolean }> {
-    return this.transactor.write(async (tx) => {
-      const job = await this.load(tx, id);
+    return this.writing(now, async (writer) => {
+      const job = await this.load(writer.tx, id);
       const transition = machine.cancel(job, { now });
-      const updated = transition.events.length ? await this.apply(tx, job, transition) : job;
-      await this.record(tx, updated, transition.events, now);
-      return { job: updated, immediate: transition.immediate };
+      if (!transition.events.length) return { job, immediate: transition.immediate };
+      return { job: await writer.apply(job, transition), immediate: transition.immediate };
     });
   }
 
   retryJob({ id, maxAttempts, now }: { id: string; maxAttempts: number | undefined; now: number }): Promise<JobRow> {
-    return this.transactor.write(async (tx) => {
-      const job = await this.load(tx, id);
-      const transition = machine.retry(job, { maxAttempts, now });
-      const updated = await this.apply(tx, job, transition);
-      await this.record(tx, updated, transition.events, now);
-      return updated;
+    return this.writing(now, async (writer) => {
+      const job = await this.load(writer.tx, id);
+      return writer.apply(job, machine.retry(job, { maxAttempts, now }));
     });
   }
 
   expireLeases({ now, limit }: { now: number; limit: number }): Promise<JobRow[]> {
-    return this.transactor.write(async (tx) => {
-      const expired = await tx.all(this.queries.expiredLeases({ now, limit }));
+    return this.writing(now, async (writer) => {
+      const expired = await writer.tx.all(this.queries.expiredLeases({ now, limit }));
       const ended: JobRow[] = [];
-      const events = [];
-      for (const job of expired) {
-        const transition = machine.expireLease(job, { now, random: this.random });
-        const updated = await this.apply(tx, job, transition);
-        events.push(...eventRows(updated, transition.events, now));
-        ended.push(updated);
-      }
-      if (events.length) await tx.run(this.queries.insertEvents(events));
+      for (const job of expired) ended.push(await writer.apply(job, machine.expireLease(job, { now, random: this.random })));
       return ended;
     });
   }
@@ -236,48 +222,27 @@ export class SqlJobStore implements JobStore {
     return merged.sort(leaseOrder).slice(0, max);
   }
 
-  /** New jobs are pending; one count update per queue and type, however many jobs. */
-  private async countNewJobs(tx: QueryRunner, outcomes: EnqueueOutcome[]): Promise<void> {
-    const perKind = new Map<string, { queue: string; type: string; delta: number }>();
-    for (const { job, created } of outcomes) {
-      if (!created) continue;
-      const key = JSON.stringify([job.queue, job.type]);
-      const entry = perKind.get(key) ?? { queue: job.queue, type: job.type, delta: 0 };
-      entry.delta++;
-      perKind.set(key, entry);
-    }
-    for (const entry of perKind.values()) await tx.run(this.queries.adjustCount({ ...entry, status: 'pending' }));
-  }
-
   private async load(tx: QueryRunner, id: string): Promise<JobRow> {
     const job = await tx.first(this.queries.jobByIdForUpdate(id));
     if (!job) throw new JobNotFoundError(id);
     return job;
   }
 
-  /** Writes a transition guarded by the version it was computed from; zero rows is a conflict. */
-  private async apply(tx: QueryRunner, job: JobRow, transition: machine.Transition): Promise<JobRow> {
-    const changed = await tx.run(this.queries.updateJobAtVersion(job.id, job.version, transition.changes));
-    if (changed !== 1) {
-      const current = (await tx.first(this.queries.jobById(job.id))) ?? job;
-      throw new JobConflictError('The job changed while this request was applied.', statusOfState(current.state), current.version);
-    }
-    const updated = { ...job, ...transition.changes };
-    const [before, after] = [statusOfState(job.state), statusOfState(updated.state)];
-    if (before !== after) {
-      await tx.run(this.queries.adjustCount({ queue: job.queue, type: job.type, status: before, delta: -1 }));
-      await tx.run(this.queries.adjustCount({ queue: job.queue, type: job.type, status: after, delta: 1 }));
-    }
-    return updated;
+  /** Runs `work` in one write transaction, with a writer that flushes events and counts last. */
+  private writing<T>(now: number, work: (writer: TransitionWriter) => Promise<T>): Promise<T> {
+    return this.transactor.write(async (tx) => {
+      const writer = new TransitionWriter(tx, this.queries, now);
+      const result = await work(writer);
+      await writer.finish();
+      return result;
+    });
   }
 
-  private async record(tx: QueryRunner, job: JobRow, events: machine.EventDraft[], now: number, stamp: Partial<JobRow> = {}): Promise<void> {
-    if (events.length) await tx.run(this.queries.insertEvents(eventRows({ ...job, ...stamp }, events, now)));
-  }
-
-  private async isRepeatedReport(tx: QueryRunner, { jobId, version, workerId, status }: { jobId: string; version: number; workerId: string; status: string }): Promise<boolean> {
-    const events = await tx.all(this.queries.reportEvent({ jobId, version: version + 1, workerId }));
-    return events.some((event) => (JSON.parse(event.details) as { report?: string }).report === status);
+  /** Whether this report was applied before, earlier in this operation or in an earlier one. */
+  private async isRepeatedReport(writer: TransitionWriter, { jobId, version, workerId, status }: { jobId: string; version: number; workerId: string; status: string }): Promise<boolean> {
+    const applied = { job_id: jobId, version: version + 1, worker_id: workerId };
+    const events = [...writer.pendingEvents(applied), ...(await writer.tx.all(this.queries.reportEvent(applied)))];
+    return events.some((event) => reportEventTypes.includes(event.type) && (JSON.parse(event.details) as { report?: string }).report === status);
   }
 }
 

@@ -51,19 +51,21 @@ export function workerRoutes(service: JobService): Hono {
   // Many reports in one request: the agent's way to report at the rate it finishes jobs. Each
   // report is applied (or refused) exactly as POST /jobs/{id}/complete would; they share a commit.
   routes.post('/reports', async (c) => {
-    const { worker_id, reports } = await readBody(c, reportBatchInputSchema);
-    const settled = await Promise.allSettled(
-      reports.map((report) => service.report({ id: report.id, workerId: worker_id, version: report.version, outcome: reportOutcome(report) })),
-    );
+    const { worker_id, reports, lease } = await readBody(c, reportBatchInputSchema);
+    const { settled, leased } = await service.reportMany({
+      workerId: worker_id,
+      reports: reports.map((report) => ({ id: report.id, version: report.version, outcome: reportOutcome(report) })),
+      lease: lease ? { max: lease.max, types: lease.types ?? null, queues: lease.queues ?? null } : null,
+      agent: lease?.agent ?? null,
+      signal: c.req.raw.signal,
+    });
     const results = settled.map((outcome, index) => {
       const id = reports[index]!.id;
-      if (outcome.status === 'fulfilled') return { id, status: 200, job: jobView(outcome.value), problem: null };
-      const problem = refusalProblem(outcome.reason);
-      // Anything but a refusal (the database is down, say) fails the whole request, to be retried.
-      if (!problem) throw outcome.reason;
+      if ('job' in outcome) return { id, status: 200, job: jobView(outcome.job), problem: null };
+      const problem = refusalProblem(outcome.refused)!;
       return { id, status: problem.status, job: null, problem };
     });
-    return c.json({ results });
+    return c.json({ results, jobs: leased.map(jobView) });
   });
 
   return routes;
