@@ -77,6 +77,8 @@ export function createBatchReporter({ client, workerId, outage, single, giveUp, 
   const drain = async () => {
     if (sending) return;
     sending = true;
+    // Jobs leased together tend to finish together: let the rest of this turn's outcomes join.
+    await new Promise((resolve) => setImmediate(resolve));
     while (queue.length) await send(queue.splice(0, maxReportsPerRequest));
     sending = false;
   };

@@ -51,6 +51,7 @@ export class JobQueries {
   private readonly updatesByColumns = new PreparedShapes<{ id: string; expectedVersion: number; changes: JobChanges }, unknown>(256);
   private readonly jobInserts = new PreparedShapes<NewJobRow[], unknown>(maxRowsPerInsert);
   private readonly eventInserts = new PreparedShapes<NewJobEventRow[], unknown>(maxRowsPerInsert);
+  private readonly byIdsForUpdate = new PreparedShapes<string[], JobRow>(maxRowsPerInsert);
   private readonly runnableShapes = new PreparedShapes<{ type?: string; queue?: string; max: number }, JobRow>(3);
 
   constructor(
@@ -77,6 +78,20 @@ export class JobQueries {
 
   jobByIdForUpdate(id: string) {
     return this.byIdForUpdate.bind({ id });
+  }
+
+  /** The jobs with these ids (up to 100), in id order: replicas locking several rows take them in the same order. */
+  jobsByIdsForUpdate(ids: string[]) {
+    return this.byIdsForUpdate
+      .get(String(ids.length), (slot) => {
+        const query = this.db
+          .selectFrom('jobs')
+          .selectAll()
+          .where('id', 'in', ids.map((_, index) => slot((p) => p[index]!)))
+          .orderBy('id');
+        return this.dialect.lockClaimedRows ? query.forUpdate() : query;
+      })
+      .bind(ids);
   }
 
   jobByIdempotencyKey(key: string) {

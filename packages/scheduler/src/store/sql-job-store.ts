@@ -95,15 +95,21 @@ export class SqlJobStore implements JobStore {
 
   reportJobs({ workerId, reports, lease, now }: { workerId: string; reports: JobReport[]; lease: Omit<Claimant, 'workerId'> | null; now: number }): Promise<ReportsResult> {
     return this.writing(now, async (writer) => {
+      const ids = [...new Set(reports.map((report) => report.id))];
+      const jobs = new Map((await writer.tx.all(this.queries.jobsByIdsForUpdate(ids))).map((job) => [job.id, job]));
       const settled: SettledReport[] = [];
-      for (const report of reports) settled.push(await this.reportIn(writer, workerId, report));
+      for (const report of reports) {
+        const outcome = await this.reportIn(writer, workerId, report, jobs.get(report.id));
+        // A job reported twice in one batch: the second report sees the first one's result.
+        if ('job' in outcome) jobs.set(report.id, outcome.job);
+        settled.push(outcome);
+      }
       const leased = lease ? await this.claimIn(writer, { ...lease, workerId, now }) : [];
       return { settled, leased };
     });
   }
 
-  private async reportIn(writer: TransitionWriter, workerId: string, { id, version, outcome }: JobReport): Promise<SettledReport> {
-    const job = await writer.tx.first(this.queries.jobByIdForUpdate(id));
+  private async reportIn(writer: TransitionWriter, workerId: string, { id, version, outcome }: JobReport, job: JobRow | undefined): Promise<SettledReport> {
     if (!job) return { refused: new JobNotFoundError(id) };
     try {
       machine.assertHoldsLease(job, { workerId, version });
