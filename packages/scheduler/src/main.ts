@@ -10,7 +10,7 @@ import { ShutdownGate } from './http/shutdown-gate.js';
 import { JobService } from './job-service.js';
 import { createLogger, type Logger } from './logger.js';
 import { openStorage } from './store/open-store.js';
-import { isPostgresUrl } from './store/postgres/open-postgres-store.js';
+import { isPostgresUrl } from './store/database-url.js';
 
 /** The database setting as it may be logged: a connection string loses its password. */
 function withoutPassword(db: string): string {

@@ -1,8 +1,8 @@
-// Picks the storage from the --db setting: a postgres:// URL, or a SQLite file path.
+// Picks the storage from the --db setting: a postgres:// URL, or a SQLite file path. Only the
+// chosen database's driver is loaded, which keeps the embedded scheduler's memory down.
+import { isPostgresUrl } from './database-url.js';
 import type { JobStore } from './job-store.js';
-import { isPostgresUrl, openPostgresStore } from './postgres/open-postgres-store.js';
 import type { RunnableFeed } from './runnable-feed.js';
-import { openSqliteStore } from './sqlite/open-sqlite-store.js';
 
 export interface Storage {
   store: JobStore;
@@ -15,9 +15,11 @@ export interface Storage {
 
 export async function openStorage(db: string): Promise<Storage> {
   if (!isPostgresUrl(db)) {
+    const { openSqliteStore } = await import('./sqlite/open-sqlite-store.js');
     const store = await openSqliteStore(db);
     return { store, feed: null, now: Date.now, close: () => store.close() };
   }
+  const { openPostgresStore } = await import('./postgres/open-postgres-store.js');
   const { store, feed, clock } = await openPostgresStore(db);
   return {
     store,

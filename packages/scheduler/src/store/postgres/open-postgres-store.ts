@@ -21,10 +21,6 @@ const int8AsNumber: pg.CustomTypesConfig = {
     oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-export function isPostgresUrl(db: string): boolean {
-  return /^postgres(ql)?:\/\//.test(db);
-}
-
 export async function openPostgresStore(connectionString: string): Promise<{ store: JobStore; feed: RunnableFeed; clock: DatabaseClock }> {
   const pool = new pg.Pool({ connectionString, max: postgresPoolSize, types: int8AsNumber, connectionTimeoutMillis: 5000 });
   // An idle connection that dies (database restart) must not crash the process.
