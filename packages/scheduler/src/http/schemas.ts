@@ -22,6 +22,9 @@ export const backoffInputSchema = z.strictObject({
   jitter: z.boolean().default(true),
 });
 
+/** Shared by every job that names no backoff; nothing downstream mutates it. */
+const backoffDefaults = Object.freeze(backoffInputSchema.parse({}));
+
 export const jobInputSchema = z
   .strictObject({
     type: jobTypeSchema,
@@ -31,7 +34,7 @@ export const jobInputSchema = z
     run_at: timestampSchema.optional(),
     delay_ms: z.int().min(0).max(31_536_000_000).optional(),
     max_attempts: z.int().min(1).max(100).default(3),
-    backoff: backoffInputSchema.default(() => backoffInputSchema.parse({})),
+    backoff: backoffInputSchema.default(backoffDefaults),
     timeout_ms: z.int().min(1).max(86_400_000).default(300_000),
     lease_ms: z.int().min(100).max(3_600_000).default(30_000),
     idempotency_key: z.string().min(1).max(256).regex(noNul, noNulMessage).optional(),
@@ -42,10 +45,11 @@ export const jobInputSchema = z
       ctx.issues.push({ code: 'custom', input: ctx.value.delay_ms, path: ['delay_ms'], message: 'give either run_at or delay_ms, not both' });
     }
   })
-  .transform(({ run_at, payload, ...rest }) => ({
-    ...rest,
-    payload: payload === undefined ? {} : payload,
-    run_at: run_at === undefined ? undefined : Date.parse(run_at),
+  // A spread, not a rest pattern: V8 copies the former on a fast path (a bulk enqueue does this 1,000 times).
+  .transform((input) => ({
+    ...input,
+    payload: input.payload === undefined ? {} : input.payload,
+    run_at: input.run_at === undefined ? undefined : Date.parse(input.run_at),
   }));
 
 export const jobBatchInputSchema = z.strictObject({

@@ -3,10 +3,20 @@ import { statusOfState } from '../jobs/job-status.js';
 import type { WorkerSnapshot } from '../store/job-store.js';
 import type { JobEventRow, JobRow } from '../store/schema.js';
 
+// Most timestamps of a response are the same few instants (a batch's `now`), so the last
+// conversion is remembered.
+let lastMs = NaN;
+let lastIso = '';
+
 function iso(ms: number): string;
 function iso(ms: number | null): string | null;
 function iso(ms: number | null): string | null {
-  return ms === null ? null : new Date(Number(ms)).toISOString();
+  if (ms === null) return null;
+  if (ms !== lastMs) {
+    lastIso = new Date(Number(ms)).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
 }
 
 function parsed(json: string | null): unknown {

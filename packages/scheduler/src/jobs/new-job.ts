@@ -1,7 +1,7 @@
 // Turns a validated enqueue request into the row the store inserts.
-import { v7 as uuidv7 } from 'uuid';
 import type { NewJob } from '../store/job-store.js';
 import type { BackoffStrategy } from './backoff.js';
+import { newJobId } from './job-id.js';
 
 /** An enqueue request after validation, with every default applied. */
 export interface JobSpec {
@@ -21,7 +21,7 @@ export interface JobSpec {
 
 export function newJob(spec: JobSpec, now: number): NewJob {
   return {
-    id: uuidv7(),
+    id: newJobId(now),
     type: spec.type,
     queue: spec.queue,
     payload: JSON.stringify(spec.payload),
