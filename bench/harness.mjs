@@ -1,5 +1,6 @@
 // Processes and measurements shared by the benchmark workloads.
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,14 +64,27 @@ export function processUsage(pid) {
   return { cpuSeconds, peakRssMb: hwm ? Number(hwm[1]) / 1024 : NaN };
 }
 
-export async function api(url, method, path, body) {
-  const response = await fetch(url + path, {
-    method,
-    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+// The producer's calls go over node:http with one kept-alive connection, as a service that
+// enqueues in a loop would hold one; Node's fetch adds about 0.7 ms to every round trip here.
+const producerAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+export function api(url, method, path, body) {
+  const data = body === undefined ? undefined : JSON.stringify(body);
+  const headers = data === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) };
+  return new Promise((resolve, reject) => {
+    const request = http.request(url + path, { method, agent: producerAgent, headers }, (response) => {
+      const chunks = [];
+      response.on('data', (chunk) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (response.statusCode >= 300) reject(new Error(`${method} ${path} → ${response.statusCode}: ${text}`));
+        else resolve(JSON.parse(text));
+      });
+    });
+    request.on('error', reject);
+    request.end(data);
   });
-  const data = await response.json();
-  if (response.status >= 300) throw new Error(`${method} ${path} → ${response.status}: ${JSON.stringify(data)}`);
-  return data;
 }
 
 export async function enqueueBulk(url, jobs) {
