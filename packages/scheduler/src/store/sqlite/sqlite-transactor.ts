@@ -1,10 +1,8 @@
 // Group commit for SQLite: every write that arrives while the event loop is busy joins one
-// transaction, so one fsync makes a whole batch durable instead of one fsync per request. The
-// fsync runs off the event loop (WalSync); callers hear back only once their commit is durable.
+// transaction, so one fsync makes a whole batch durable instead of one fsync per request.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { QueryRunner, Transactor } from '../transactor.js';
 import { SqliteRunner, translateSqliteError } from './sqlite-runner.js';
-import { WalSync } from './wal-sync.js';
 
 interface PendingWrite {
   work: (tx: QueryRunner) => Promise<unknown>;
@@ -22,13 +20,11 @@ export class SqliteTransactor implements Transactor {
   private queue: PendingWrite[] = [];
   private flushScheduled = false;
   private flushing: Promise<void> | null = null;
-  private readonly walSync: WalSync;
 
   constructor(
     private readonly writeDb: BetterSqlite3.Database,
     private readonly readDb: BetterSqlite3.Database,
   ) {
-    this.walSync = new WalSync(`${writeDb.name}-wal`);
     this.writer = new SqliteRunner(writeDb);
     this.reader = new SqliteRunner(readDb);
     this.control = {
@@ -53,7 +49,6 @@ export class SqliteTransactor implements Transactor {
     while (this.flushing || this.queue.length) {
       await (this.flushing ?? new Promise((resolve) => setImmediate(resolve)));
     }
-    await this.walSync.close();
     this.writeDb.pragma('wal_checkpoint(TRUNCATE)');
     this.readDb.close();
     this.writeDb.close();
@@ -109,17 +104,10 @@ export class SqliteTransactor implements Transactor {
       for (const pending of batch) pending.reject(translateSqliteError(error));
       return;
     }
-    // The next batch may commit while this one's sync runs; its own sync covers both.
-    void this.walSync.durable().then(
-      () =>
-        batch.forEach((pending, index) => {
-          const outcome = outcomes[index]!;
-          if (outcome.ok) pending.resolve(outcome.value);
-          else pending.reject(outcome.error);
-        }),
-      (error: unknown) => {
-        for (const pending of batch) pending.reject(error);
-      },
-    );
+    batch.forEach((pending, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.ok) pending.resolve(outcome.value);
+      else pending.reject(outcome.error);
+    });
   }
 }
