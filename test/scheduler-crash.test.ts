@@ -25,7 +25,7 @@ describe('kill -9 of the scheduler', () => {
     const producers = Array.from({ length: 10 }, async (_, producer) => {
       for (let i = 0; !stop; i++) {
         try {
-          const { data } = await client.POST('/jobs', { body: { type: 'crash-test', payload: { producer, i }, lease_ms: 2000 } });
+          const { data } = await client.POST('/jobs', { body: { type: 'crash-test', payload: { producer, i }, lease_ms: 5000 } });
           if (data) acknowledged.add(data.id);
         } catch {
           return; // the scheduler died mid-request: that enqueue was never acknowledged
