@@ -5,10 +5,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { serve, type ServerType } from '@hono/node-server';
 import type { SchedulerConfig } from './config.js';
 import { readContract } from './contract.js';
-import { createApp } from './http/app.js';
+import { createApp, createStartingApp } from './http/app.js';
+import { Readiness } from './http/readiness.js';
 import { ShutdownGate } from './http/shutdown-gate.js';
 import { JobService } from './job-service.js';
 import { createLogger, type Logger } from './logger.js';
+import { SchedulerMetrics } from './metrics/scheduler-metrics.js';
 import { openStorage } from './store/open-store.js';
 import { isPostgresUrl } from './store/postgres/open-postgres-store.js';
 
@@ -32,31 +34,42 @@ export interface RunningScheduler {
 }
 
 export async function startScheduler(config: SchedulerConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningScheduler> {
-  const storage = await openStorage(config.db);
+  const metrics = new SchedulerMetrics();
+  const readiness = new Readiness();
+  // The port opens before the database does, so that probes see a migration as "not ready"
+  // rather than as a refused connection; the API answers 503 until the store is open.
+  let handle: (request: Request) => Response | Promise<Response> = createStartingApp({ logger, metrics, readiness }).fetch;
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const listening = serve({ fetch: (request) => handle(request), hostname: config.host, port: config.port }, () => resolve(listening));
+    listening.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  logger.info({ url }, 'foreman scheduler opening the database');
+
+  let storage;
+  try {
+    storage = await openStorage(config.db, (outcome, seconds) => metrics.observeTransaction(outcome, seconds));
+  } catch (error) {
+    await new Promise((resolve) => server.close(resolve));
+    throw error;
+  }
   const service = new JobService({
     store: storage.store,
     feed: storage.feed,
     now: storage.now,
     sweepIntervalMs: config.sweepIntervalMs,
     onBackgroundError: (error) => logger.error({ err: error }, 'background loop failed; it will run again'),
+    observer: metrics,
   });
   await service.start();
+  metrics.attach({ readStats: () => service.getStats(), longPollsWaiting: () => service.waiters.waiting, now: service.now });
   const shutdown = new ShutdownGate();
-  const app = createApp({
-    service,
-    shutdown,
-    contract: readContract(),
-    maxBodyBytes: config.maxBodyBytes,
-    logUnexpected: (error) => logger.error({ err: error }, 'request failed unexpectedly'),
-  });
-
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const listening = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(listening));
-    listening.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const url = `http://${host}:${port}`;
+  const app = createApp({ service, shutdown, contract: readContract(), maxBodyBytes: config.maxBodyBytes, logger, metrics, readiness });
+  handle = app.fetch;
+  const store = storage.store;
+  readiness.serving(() => store.ping());
   logger.info({ url, db: withoutPassword(config.db) }, 'foreman scheduler listening');
 
   let closing: Promise<void> | undefined;
@@ -65,6 +78,7 @@ export async function startScheduler(config: SchedulerConfig, logger: Logger = c
     service,
     close: () =>
       (closing ??= (async () => {
+        readiness.shuttingDown();
         shutdown.begin();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         await service.stop();

@@ -23,6 +23,10 @@ export class JobQueries {
     private readonly dialect: SqlDialect,
   ) {}
 
+  ping() {
+    return this.db.selectNoFrom(sql<number>`1`.as('one'));
+  }
+
   jobById(id: string) {
     return this.db.selectFrom('jobs').selectAll().where('id', '=', id);
   }

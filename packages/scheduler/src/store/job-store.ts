@@ -111,6 +111,8 @@ export interface JobStore {
   listJobEvents(id: string): Promise<JobEventRow[] | undefined>;
   listWorkers(params: { seenSince: number }): Promise<WorkerSnapshot[]>;
   getStats(): Promise<StatsSnapshot>;
+  /** Rejects when the database cannot answer a trivial query. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -2,6 +2,7 @@
 import type { JobStore } from './job-store.js';
 import { isPostgresUrl, openPostgresStore } from './postgres/open-postgres-store.js';
 import type { RunnableFeed } from './runnable-feed.js';
+import type { TransactionObserver } from './timed-transactor.js';
 import { openSqliteStore } from './sqlite/open-sqlite-store.js';
 
 export interface Storage {
@@ -13,12 +14,12 @@ export interface Storage {
   close(): Promise<void>;
 }
 
-export async function openStorage(db: string): Promise<Storage> {
+export async function openStorage(db: string, observeTransaction?: TransactionObserver): Promise<Storage> {
   if (!isPostgresUrl(db)) {
-    const store = await openSqliteStore(db);
+    const store = await openSqliteStore(db, observeTransaction);
     return { store, feed: null, now: Date.now, close: () => store.close() };
   }
-  const { store, feed, clock } = await openPostgresStore(db);
+  const { store, feed, clock } = await openPostgresStore(db, observeTransaction);
   return {
     store,
     feed,

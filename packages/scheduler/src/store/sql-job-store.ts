@@ -220,6 +220,10 @@ export class SqlJobStore implements JobStore {
     };
   }
 
+  async ping(): Promise<void> {
+    await this.transactor.reader.first(this.queries.ping());
+  }
+
   close(): Promise<void> {
     return this.transactor.close();
   }
