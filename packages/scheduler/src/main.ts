@@ -10,6 +10,8 @@ import { Readiness } from './http/readiness.js';
 import { ShutdownGate } from './http/shutdown-gate.js';
 import { JobService } from './job-service.js';
 import { createLogger, type Logger } from './logger.js';
+import { RetentionSweeper } from './loops/retention-sweeper.js';
+import { WorkerDrains } from './loops/worker-drains.js';
 import { SchedulerMetrics } from './metrics/scheduler-metrics.js';
 import { openStorage } from './store/open-store.js';
 import { isPostgresUrl } from './store/postgres/open-postgres-store.js';
@@ -48,6 +50,7 @@ export async function startScheduler(config: SchedulerConfig, logger: Logger = c
   const url = `http://${host}:${port}`;
   logger.info({ url }, 'foreman scheduler opening the database');
 
+  const onBackgroundError = (error: unknown) => logger.error({ err: error }, 'background loop failed; it will run again');
   let storage;
   try {
     storage = await openStorage(config.db, (outcome, seconds) => metrics.observeTransaction(outcome, seconds));
@@ -60,13 +63,23 @@ export async function startScheduler(config: SchedulerConfig, logger: Logger = c
     feed: storage.feed,
     now: storage.now,
     sweepIntervalMs: config.sweepIntervalMs,
-    onBackgroundError: (error) => logger.error({ err: error }, 'background loop failed; it will run again'),
+    onBackgroundError,
     observer: metrics,
   });
   await service.start();
+  const drains = new WorkerDrains(storage.store, service.now, config.sweepIntervalMs, onBackgroundError);
+  await drains.start();
+  const retention = new RetentionSweeper(
+    storage.store,
+    service.now,
+    { completedDays: config.retainCompletedDays, failedDays: config.retainFailedDays, batchSize: config.retentionBatchSize, intervalMs: config.retentionIntervalMs },
+    (count) => logger.info({ deleted_jobs: count }, 'deleted jobs past their retention'),
+    onBackgroundError,
+  );
+  retention.start();
   metrics.attach({ readStats: () => service.getStats(), longPollsWaiting: () => service.waiters.waiting, now: service.now });
   const shutdown = new ShutdownGate();
-  const app = createApp({ service, shutdown, contract: readContract(), maxBodyBytes: config.maxBodyBytes, logger, metrics, readiness });
+  const app = createApp({ service, drains, shutdown, contract: readContract(), maxBodyBytes: config.maxBodyBytes, logger, metrics, readiness });
   handle = app.fetch;
   const store = storage.store;
   readiness.serving(() => store.ping());
@@ -81,7 +94,7 @@ export async function startScheduler(config: SchedulerConfig, logger: Logger = c
         readiness.shuttingDown();
         shutdown.begin();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        await service.stop();
+        await Promise.all([service.stop(), drains.stop(), retention.stop()]);
         const http = server as Server;
         http.closeIdleConnections();
         const drained = await Promise.race([closed.then(() => true), sleep(inFlightGraceMs, false, { ref: false })]);

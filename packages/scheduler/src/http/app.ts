@@ -1,6 +1,7 @@
 // The HTTP API: routes, the body limit, and the one place errors become problem responses.
 import { Hono } from 'hono';
 import type { JobService } from '../job-service.js';
+import type { WorkerDrains } from '../loops/worker-drains.js';
 import type { Logger } from '../logger.js';
 import type { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
 import { bodyLimit } from './body-limit.js';
@@ -8,6 +9,7 @@ import type { ShutdownGate } from './shutdown-gate.js';
 import { problemForError, problemResponse, problemTypes } from './problem.js';
 import type { Readiness } from './readiness.js';
 import { requestContext } from './request-context.js';
+import { drainRoutes } from './routes/drain-routes.js';
 import { jobRoutes } from './routes/job-routes.js';
 import { operationsRoutes } from './routes/operations-routes.js';
 import { probeRoutes } from './routes/probe-routes.js';
@@ -22,6 +24,7 @@ export interface ProbeOptions {
 
 export interface AppOptions extends ProbeOptions {
   service: JobService;
+  drains: WorkerDrains;
   contract: string;
   maxBodyBytes: number;
   shutdown: ShutdownGate;
@@ -36,14 +39,15 @@ function baseApp({ logger, metrics, readiness }: ProbeOptions): Hono {
   return app;
 }
 
-export function createApp({ service, contract, maxBodyBytes, shutdown, ...probes }: AppOptions): Hono {
+export function createApp({ service, drains, contract, maxBodyBytes, shutdown, ...probes }: AppOptions): Hono {
   const app = baseApp(probes);
 
   app.use(shutdown.middleware());
   app.use(bodyLimit(maxBodyBytes));
 
   app.route('/', jobRoutes(service));
-  app.route('/', workerRoutes(service));
+  app.route('/', workerRoutes(service, drains));
+  app.route('/', drainRoutes(drains));
   app.route('/', operationsRoutes(service, contract));
 
   app.notFound((c) =>

@@ -18,7 +18,7 @@ import type {
   WorkerSnapshot,
 } from './job-store.js';
 import { eventRows, type JobQueries } from './job-queries.js';
-import type { JobEventRow, JobRow } from './schema.js';
+import type { JobEventRow, JobRow, WorkerRow } from './schema.js';
 import type { QueryRunner, Transactor } from './transactor.js';
 
 export class SqlJobStore implements JobStore {
@@ -178,6 +178,37 @@ export class SqlJobStore implements JobStore {
     return this.transactor.write(async (tx) => {
       await tx.run(this.queries.upsertWorker(seen));
     });
+  }
+
+  deleteFinishedJobs({ status, before, limit }: { status: 'completed' | 'failed' | 'cancelled'; before: number; limit: number }): Promise<number> {
+    return this.transactor.write(async (tx) => {
+      const doomed = await tx.all(this.queries.finishedJobsBefore({ status, before, limit }));
+      if (!doomed.length) return 0;
+      const ids = doomed.map((job) => job.id);
+      await tx.run(this.queries.deleteEventsOfJobs(ids));
+      await tx.run(this.queries.deleteJobs(ids));
+      const perKind = new Map<string, { queue: string; type: string; delta: number }>();
+      for (const { queue, type } of doomed) {
+        const key = JSON.stringify([queue, type]);
+        const entry = perKind.get(key) ?? { queue, type, delta: 0 };
+        entry.delta--;
+        perKind.set(key, entry);
+      }
+      for (const entry of perKind.values()) await tx.run(this.queries.adjustCount({ ...entry, status }));
+      return doomed.length;
+    });
+  }
+
+  setWorkerDrain({ workerId, requestedAt }: { workerId: string; requestedAt: number | null }): Promise<WorkerRow | undefined> {
+    return this.transactor.write(async (tx) => {
+      const changed = await tx.run(this.queries.setWorkerDrain(workerId, requestedAt));
+      return changed ? tx.first(this.queries.workerById(workerId)) : undefined;
+    });
+  }
+
+  async drainingWorkers(): Promise<string[]> {
+    const rows = await this.transactor.reader.all(this.queries.drainingWorkers());
+    return rows.map((row) => row.worker_id);
   }
 
   getJob(id: string): Promise<JobRow | undefined> {
