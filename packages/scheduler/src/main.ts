@@ -26,6 +26,8 @@ function withoutPassword(db: string): string {
 
 /** How long requests in flight at shutdown may take before their connections are closed. */
 const inFlightGraceMs = 10_000;
+/** How often connections that turned idle during shutdown are looked for. */
+const idleSweepMs = 50;
 
 export interface RunningScheduler {
   /** The base URL it serves, e.g. `http://127.0.0.1:8080`. */
@@ -96,8 +98,12 @@ export async function startScheduler(config: SchedulerConfig, logger: Logger = c
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         await Promise.all([service.stop(), drains.stop(), retention.stop()]);
         const http = server as Server;
+        // Connections whose request finishes from now on turn idle; close each as soon as it does,
+        // rather than after the keep-alive timeout.
         http.closeIdleConnections();
+        const closeIdle = setInterval(() => http.closeIdleConnections(), idleSweepMs);
         const drained = await Promise.race([closed.then(() => true), sleep(inFlightGraceMs, false, { ref: false })]);
+        clearInterval(closeIdle);
         if (!drained) {
           logger.warn({ grace_ms: inFlightGraceMs }, 'requests still in flight at shutdown; closing their connections');
           http.closeAllConnections();
