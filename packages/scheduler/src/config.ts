@@ -31,7 +31,7 @@ const configSchema = z.strictObject({
 export type SchedulerConfig = Readonly<z.output<typeof configSchema>>;
 
 /** Each setting's flag and environment variable. */
-const sources = {
+export const sources = {
   host: { flag: 'host', env: 'FOREMAN_HOST' },
   port: { flag: 'port', env: 'FOREMAN_PORT' },
   db: { flag: 'db', env: 'FOREMAN_DB' },
