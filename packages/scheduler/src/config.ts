@@ -47,17 +47,17 @@ export const sources = {
 export const usage = `Usage: foreman-scheduler [options]
 
 Options (each also set by its environment variable):
-  --host HOST               FOREMAN_HOST               address to listen on (default ${defaults.host})
-  --port PORT               FOREMAN_PORT               port to listen on, 0 for any free one (default ${defaults.port})
-  --db PATH|URL             FOREMAN_DB                 SQLite database file, or a postgres:// URL (default ${defaults.db})
-  --sweep-interval-ms MS    FOREMAN_SWEEP_INTERVAL_MS  how often expired leases are looked for (default ${defaults.sweepIntervalMs})
-  --max-body-bytes BYTES    FOREMAN_MAX_BODY_BYTES     largest request body accepted (default ${defaults.maxBodyBytes})
-  --log-level LEVEL         FOREMAN_LOG_LEVEL          trace, debug, info, warn, error, fatal or silent (default ${defaults.logLevel})
-  --retain-completed-days N FOREMAN_RETAIN_COMPLETED_DAYS  days completed jobs are kept, 0 forever (default ${defaults.retainCompletedDays})
-  --retain-failed-days N    FOREMAN_RETAIN_FAILED_DAYS     days failed and cancelled jobs are kept, 0 forever (default ${defaults.retainFailedDays})
-  --retention-batch-size N  FOREMAN_RETENTION_BATCH_SIZE   jobs deleted per transaction (default ${defaults.retentionBatchSize})
-  --retention-interval-ms MS FOREMAN_RETENTION_INTERVAL_MS how often old jobs are looked for (default ${defaults.retentionIntervalMs})
-  -h, --help                print this help`;
+  --host HOST                 FOREMAN_HOST                   address to listen on (default ${defaults.host})
+  --port PORT                 FOREMAN_PORT                   port to listen on, 0 for any free one (default ${defaults.port})
+  --db PATH|URL               FOREMAN_DB                     SQLite database file, or a postgres:// URL (default ${defaults.db})
+  --sweep-interval-ms MS      FOREMAN_SWEEP_INTERVAL_MS      how often expired leases are looked for (default ${defaults.sweepIntervalMs})
+  --max-body-bytes BYTES      FOREMAN_MAX_BODY_BYTES         largest request body accepted (default ${defaults.maxBodyBytes})
+  --log-level LEVEL           FOREMAN_LOG_LEVEL              trace, debug, info, warn, error, fatal or silent (default ${defaults.logLevel})
+  --retain-completed-days N   FOREMAN_RETAIN_COMPLETED_DAYS  days completed jobs are kept, 0 forever (default ${defaults.retainCompletedDays})
+  --retain-failed-days N      FOREMAN_RETAIN_FAILED_DAYS     days failed and cancelled jobs are kept, 0 forever (default ${defaults.retainFailedDays})
+  --retention-batch-size N    FOREMAN_RETENTION_BATCH_SIZE   jobs deleted per transaction (default ${defaults.retentionBatchSize})
+  --retention-interval-ms MS  FOREMAN_RETENTION_INTERVAL_MS  how often old jobs are looked for (default ${defaults.retentionIntervalMs})
+  -h, --help                  print this help`;
 
 export class ConfigError extends Error {}
 
