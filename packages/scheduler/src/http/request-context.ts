@@ -27,7 +27,9 @@ export function requestContext({ logger, metrics }: { logger: Logger; metrics: S
       const seconds = (performance.now() - started) / 1000;
       const route = routePattern(c);
       metrics.observeRequest(c.req.method, route, c.res.status, seconds);
-      c.var.log.debug({ method: c.req.method, route, status: c.res.status, duration_ms: Math.round(seconds * 1000) }, 'request handled');
+      if (c.var.log.isLevelEnabled('debug')) {
+        c.var.log.debug({ method: c.req.method, route, status: c.res.status, duration_ms: Math.round(seconds * 1000) }, 'request handled');
+      }
     }
   };
 }

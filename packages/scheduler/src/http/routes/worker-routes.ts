@@ -26,7 +26,8 @@ export function workerRoutes(service: JobService, drains: WorkerDrains): Hono {
     logAbout(c, { worker_id: input.worker_id });
     // A draining worker takes no more work; it is told so instead.
     if (drains.isDraining(input.worker_id)) return c.json({ jobs: [], drain: true });
-    const poll = drains.watch(input.worker_id, c.req.raw.signal);
+    // Only a poll that waits can still be waiting when the drain is asked for.
+    const poll = input.wait_ms > 0 ? drains.watch(input.worker_id, c.req.raw.signal) : null;
     let jobs;
     try {
       jobs = await service.lease({
@@ -36,10 +37,10 @@ export function workerRoutes(service: JobService, drains: WorkerDrains): Hono {
         max: input.max,
         waitMs: input.wait_ms,
         agent: input.agent ?? null,
-        signal: poll.signal,
+        signal: poll?.signal ?? c.req.raw.signal,
       });
     } finally {
-      poll.done();
+      poll?.done();
     }
     if (jobs.length) c.var.log.debug({ job_ids: jobs.map((job) => job.id) }, 'jobs leased');
     return c.json({ jobs: jobs.map(jobView), drain: drains.isDraining(input.worker_id) });
