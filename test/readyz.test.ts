@@ -35,7 +35,7 @@ async function probe(url: string, path: '/readyz' | '/healthz'): Promise<{ statu
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-/** kysely's migration lock on PostgreSQL: a session advisory lock, so holding it stalls migrations. */
+/** kysely's migration lock on PostgreSQL: an advisory lock held by a connection, so holding it stalls migrations. */
 const migrationLockId = '3853314791062309107';
 
 describe('GET /readyz', () => {
