@@ -46,21 +46,29 @@ export async function startTestScheduler(flags: string[] = []): Promise<TestSche
 export interface SchedulerProcess {
   url: string;
   child: ChildProcess;
+  /** Every log line it wrote so far, parsed. */
+  logs: Array<Record<string, unknown>>;
   /** Resolves with the exit code (or signal) once the process is gone. */
   exited: Promise<number | NodeJS.Signals | null>;
 }
 
-/** Starts `foreman-scheduler` as a child process and waits until it listens. */
-export async function spawnScheduler(db: string, flags: string[] = []): Promise<SchedulerProcess> {
+/**
+ * Starts `foreman-scheduler` as a child process and waits until it serves the API, or with
+ * `until: 'port'` only until its port is open (the database may still be opening).
+ */
+export async function spawnScheduler(db: string, flags: string[] = [], { until = 'api' }: { until?: 'api' | 'port' } = {}): Promise<SchedulerProcess> {
   const child = spawn(process.execPath, [schedulerBin, '--port', '0', '--db', db, ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = watchChild(child);
+  const logs: Array<Record<string, unknown>> = [];
+  const awaited = until === 'api' ? 'foreman scheduler listening' : 'foreman scheduler opening the database';
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       const entry = JSON.parse(line) as { msg?: string; url?: string };
-      if (entry.msg === 'foreman scheduler listening' && entry.url) resolve(entry.url);
+      logs.push(entry);
+      if (entry.msg === awaited && entry.url) resolve(entry.url);
     });
     void exited.then((code) => reject(new Error(`foreman-scheduler exited (${String(code)}) before listening`)));
   });
-  return { url, child, exited };
+  return { url, child, logs, exited };
 }

@@ -138,6 +138,11 @@ export type paths = {
          *     `attempt` and `version`, and sets `lease_expires_at = now + lease_ms`. With
          *     `wait_ms` the request is held open and answers within milliseconds of a matching
          *     job becoming runnable; it answers `{jobs: []}` when the wait runs out.
+         *
+         *     `drain: true` means an operator asked this worker to drain
+         *     (`POST /workers/{id}/drain`): it should take no more work, finish the jobs it
+         *     runs, report them and exit. A draining worker is leased nothing, and a long
+         *     poll waiting when the drain is asked for is answered at once.
          */
         post: operations["leaseJobs"];
         delete?: never;
@@ -261,6 +266,33 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/workers/{id}/drain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["WorkerId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask an agent to stop taking work, finish what it runs and exit
+         * @description Recorded in the database, so every replica tells the agent: its next poll of
+         *     `/next-job` (or a poll already waiting) is answered with `drain: true` and no
+         *     jobs, and its heartbeats say `drain: true`. The agent then finishes and reports
+         *     its running jobs and exits. The request stands until withdrawn; asking again
+         *     keeps the first request's time.
+         */
+        post: operations["drainWorker"];
+        /** Withdraw a drain request, so the worker id may take work again */
+        delete: operations["undrainWorker"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -268,8 +300,58 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Liveness */
+        /**
+         * Liveness
+         * @description Answers without touching the database, from start-up through shutdown.
+         */
         get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness for traffic
+         * @description `503` while the database is opened and migrated (`starting`), once shutdown has
+         *     begun (`shutting_down`), and while the database does not answer a trivial query
+         *     within 1 s (`database_unreachable`; the check is reused for 1 s).
+         */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description The Prometheus text exposition format. Among them: `foreman_jobs` (gauge by
+         *     queue, type and status), `foreman_jobs_{enqueued,leased,completed,failed,retried,lease_expired,cancelled}_total`
+         *     (counters by queue and type), `foreman_job_queue_wait_seconds` and
+         *     `foreman_job_run_seconds` (histograms), `foreman_long_polls_waiting`,
+         *     `foreman_http_request_duration_seconds` (by method, route pattern and status) and
+         *     `foreman_db_transaction_duration_seconds`, plus the process's own metrics.
+         */
+        get: operations["getMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -453,6 +535,8 @@ export type components = {
         HeartbeatResult: {
             lease_expires_at: components["schemas"]["Timestamp"];
             cancel_requested: boolean;
+            /** @description The worker is asked to drain; see `POST /workers/{id}/drain`. */
+            drain: boolean;
         };
         CompleteInput: {
             worker_id: string;
@@ -505,6 +589,11 @@ export type components = {
         JobList: {
             jobs: components["schemas"]["Job"][];
         };
+        LeaseResult: {
+            jobs: components["schemas"]["Job"][];
+            /** @description Take no more work, finish the jobs running, report them and exit. */
+            drain: boolean;
+        };
         JobPage: {
             jobs: components["schemas"]["Job"][];
             /** @description Pass as `cursor` for the next page; null at the end. */
@@ -537,6 +626,13 @@ export type components = {
             /** @description The queues it asked for; null means any. */
             queues: string[] | null;
             agent: components["schemas"]["AgentInfo"] | null;
+            /** @description An operator asked this agent to drain. */
+            draining: boolean;
+        };
+        WorkerDrain: {
+            worker_id: string;
+            draining: boolean;
+            drain_requested_at: components["schemas"]["Timestamp"] | null;
         };
         WorkerList: {
             workers: components["schemas"]["Worker"][];
@@ -565,6 +661,13 @@ export type components = {
         Health: {
             /** @enum {string} */
             status: "ok";
+        };
+        Readiness: {
+            /** @enum {string} */
+            status: "ready" | "not_ready";
+            /** @enum {string} */
+            reason?: "starting" | "shutting_down" | "database_unreachable";
+            detail?: string;
         };
         ValidationError: {
             /** @description JSON Pointer to the offending field, e.g. `/jobs/3/type`. */
@@ -597,6 +700,15 @@ export type components = {
         };
         /** @description No such job. */
         NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No agent with this worker id has polled. */
+        WorkerNotFound: {
             headers: {
                 [name: string]: unknown;
             };
@@ -649,6 +761,7 @@ export type components = {
         };
     };
     parameters: {
+        WorkerId: string;
         JobId: string;
     };
     requestBodies: never;
@@ -894,7 +1007,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["JobList"];
+                    "application/json": components["schemas"]["LeaseResult"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1037,6 +1150,56 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    drainWorker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["WorkerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The worker is asked to drain. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkerDrain"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["WorkerNotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    undrainWorker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["WorkerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The worker is no longer asked to drain. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkerDrain"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["WorkerNotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getHealth: {
         parameters: {
             query?: never;
@@ -1055,7 +1218,55 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            503: components["responses"]["Unavailable"];
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready to serve. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Not ready; `reason` says why. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
         };
     };
     getContract: {

@@ -3,6 +3,9 @@ import { ConfigError, parseConfig, usage } from './config.js';
 import { createLogger } from './logger.js';
 import { startScheduler } from './main.js';
 
+/** The longest a graceful shutdown may take before the process exits regardless. */
+const shutdownDeadlineMs = 30_000;
+
 export async function runCli(argv: string[]): Promise<void> {
   let config;
   try {
@@ -20,6 +23,12 @@ export async function runCli(argv: string[]): Promise<void> {
   const scheduler = await startScheduler(config, logger);
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
+    // Requests get 10 s to finish; past this, something (a database that stopped answering, say)
+    // holds the shutdown, and the process ends anyway.
+    setTimeout(() => {
+      logger.error({ deadline_ms: shutdownDeadlineMs }, 'shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, shutdownDeadlineMs).unref();
     scheduler.close().then(
       () => process.exit(0),
       (error: unknown) => {

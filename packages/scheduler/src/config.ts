@@ -9,6 +9,10 @@ export const defaults = {
   sweepIntervalMs: 1000,
   maxBodyBytes: 1024 * 1024,
   logLevel: 'info',
+  retainCompletedDays: 7,
+  retainFailedDays: 30,
+  retentionBatchSize: 200,
+  retentionIntervalMs: 60_000,
 } as const;
 
 const configSchema = z.strictObject({
@@ -18,30 +22,42 @@ const configSchema = z.strictObject({
   sweepIntervalMs: z.coerce.number().pipe(z.int().min(10).max(3_600_000)),
   maxBodyBytes: z.coerce.number().pipe(z.int().min(1024).max(1024 * 1024 * 1024)),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
+  retainCompletedDays: z.coerce.number().pipe(z.int().min(0).max(36_500)),
+  retainFailedDays: z.coerce.number().pipe(z.int().min(0).max(36_500)),
+  retentionBatchSize: z.coerce.number().pipe(z.int().min(1).max(10_000)),
+  retentionIntervalMs: z.coerce.number().pipe(z.int().min(10).max(86_400_000)),
 });
 
 export type SchedulerConfig = Readonly<z.output<typeof configSchema>>;
 
 /** Each setting's flag and environment variable. */
-const sources = {
+export const sources = {
   host: { flag: 'host', env: 'FOREMAN_HOST' },
   port: { flag: 'port', env: 'FOREMAN_PORT' },
   db: { flag: 'db', env: 'FOREMAN_DB' },
   sweepIntervalMs: { flag: 'sweep-interval-ms', env: 'FOREMAN_SWEEP_INTERVAL_MS' },
   maxBodyBytes: { flag: 'max-body-bytes', env: 'FOREMAN_MAX_BODY_BYTES' },
   logLevel: { flag: 'log-level', env: 'FOREMAN_LOG_LEVEL' },
+  retainCompletedDays: { flag: 'retain-completed-days', env: 'FOREMAN_RETAIN_COMPLETED_DAYS' },
+  retainFailedDays: { flag: 'retain-failed-days', env: 'FOREMAN_RETAIN_FAILED_DAYS' },
+  retentionBatchSize: { flag: 'retention-batch-size', env: 'FOREMAN_RETENTION_BATCH_SIZE' },
+  retentionIntervalMs: { flag: 'retention-interval-ms', env: 'FOREMAN_RETENTION_INTERVAL_MS' },
 } as const satisfies Record<keyof SchedulerConfig, { flag: string; env: string }>;
 
 export const usage = `Usage: foreman-scheduler [options]
 
 Options (each also set by its environment variable):
-  --host HOST               FOREMAN_HOST               address to listen on (default ${defaults.host})
-  --port PORT               FOREMAN_PORT               port to listen on, 0 for any free one (default ${defaults.port})
-  --db PATH|URL             FOREMAN_DB                 SQLite database file, or a postgres:// URL (default ${defaults.db})
-  --sweep-interval-ms MS    FOREMAN_SWEEP_INTERVAL_MS  how often expired leases are looked for (default ${defaults.sweepIntervalMs})
-  --max-body-bytes BYTES    FOREMAN_MAX_BODY_BYTES     largest request body accepted (default ${defaults.maxBodyBytes})
-  --log-level LEVEL         FOREMAN_LOG_LEVEL          trace, debug, info, warn, error, fatal or silent (default ${defaults.logLevel})
-  -h, --help                print this help`;
+  --host HOST                 FOREMAN_HOST                   address to listen on (default ${defaults.host})
+  --port PORT                 FOREMAN_PORT                   port to listen on, 0 for any free one (default ${defaults.port})
+  --db PATH|URL               FOREMAN_DB                     SQLite database file, or a postgres:// URL (default ${defaults.db})
+  --sweep-interval-ms MS      FOREMAN_SWEEP_INTERVAL_MS      how often expired leases are looked for (default ${defaults.sweepIntervalMs})
+  --max-body-bytes BYTES      FOREMAN_MAX_BODY_BYTES         largest request body accepted (default ${defaults.maxBodyBytes})
+  --log-level LEVEL           FOREMAN_LOG_LEVEL              trace, debug, info, warn, error, fatal or silent (default ${defaults.logLevel})
+  --retain-completed-days N   FOREMAN_RETAIN_COMPLETED_DAYS  days completed jobs are kept, 0 forever (default ${defaults.retainCompletedDays})
+  --retain-failed-days N      FOREMAN_RETAIN_FAILED_DAYS     days failed and cancelled jobs are kept, 0 forever (default ${defaults.retainFailedDays})
+  --retention-batch-size N    FOREMAN_RETENTION_BATCH_SIZE   jobs deleted per transaction (default ${defaults.retentionBatchSize})
+  --retention-interval-ms MS  FOREMAN_RETENTION_INTERVAL_MS  how often old jobs are looked for (default ${defaults.retentionIntervalMs})
+  -h, --help                  print this help`;
 
 export class ConfigError extends Error {}
 

@@ -30,7 +30,21 @@ export interface JobServiceOptions {
   /** How often expired leases are looked for. */
   sweepIntervalMs: number;
   onBackgroundError: (error: unknown) => void;
+  /** Told of every committed transition, for metrics. */
+  observer?: JobServiceObserver;
 }
+
+/** Why jobs left a lease (or their queue): what metrics count them as follows from the rows' new state. */
+export type EndCause = 'report' | 'lease_expired' | 'cancel' | 'retry';
+
+/** Receives the jobs each committed transition returned; it must be cheap and must not throw. */
+export interface JobServiceObserver {
+  enqueued(jobs: JobRow[]): void;
+  leased(jobs: JobRow[]): void;
+  ended(jobs: JobRow[], cause: EndCause): void;
+}
+
+const ignoreTransitions: JobServiceObserver = { enqueued: () => undefined, leased: () => undefined, ended: () => undefined };
 
 export interface LeaseRequest extends WaitingPoller {
   waitMs: number;
@@ -52,14 +66,20 @@ export class JobService {
   private readonly feed: RunnableFeed | null;
   private readonly recheck: RunnableRecheck | null;
   private readonly workerSeenWrites = new Map<string, { at: number; key: string }>();
+  private readonly observer: JobServiceObserver;
   private stopping = false;
 
   constructor(options: JobServiceOptions) {
     this.store = options.store;
     this.now = options.now ?? Date.now;
     this.feed = options.feed ?? null;
+    this.observer = options.observer ?? ignoreTransitions;
     this.promoter = new DueJobPromoter(this.store, (jobs) => this.runnable(jobs), this.now, options.sweepIntervalMs, options.onBackgroundError);
-    this.sweeper = new LeaseSweeper(this.store, (jobs) => this.jobsChanged(jobs), this.now, options.sweepIntervalMs, options.onBackgroundError);
+    const leasesExpired = (jobs: JobRow[]) => {
+      this.observer.ended(jobs, 'lease_expired');
+      this.jobsChanged(jobs);
+    };
+    this.sweeper = new LeaseSweeper(this.store, leasesExpired, this.now, options.sweepIntervalMs, options.onBackgroundError);
     this.recheck = this.feed && new RunnableRecheck(this.store, this.waiters, options.sweepIntervalMs, options.onBackgroundError);
   }
 
@@ -90,6 +110,7 @@ export class JobService {
       for (const waiter of handOff) waiter.deliver([]);
       throw error;
     }
+    this.observer.enqueued(result.outcomes.flatMap((outcome) => (outcome.created ? [outcome.job] : [])));
     handOff.forEach((waiter, index) => waiter.deliver(result.handedOff[index] ?? []));
     const handedOff = new Set(result.handedOff.flat().map((job) => job.id));
     this.jobsChanged(result.outcomes.filter((outcome) => outcome.created && !handedOff.has(outcome.job.id)).map((outcome) => outcome.job));
@@ -126,7 +147,10 @@ export class JobService {
 
   /** Jobs leased for a poller that hung up go straight back to the queue instead of waiting out their lease. */
   private async deliver(jobs: JobRow[], signal: AbortSignal | undefined): Promise<JobRow[]> {
-    if (!signal?.aborted) return jobs;
+    if (!signal?.aborted) {
+      this.observer.leased(jobs);
+      return jobs;
+    }
     this.jobsChanged(await this.store.releaseJobs({ jobs, now: this.now() }));
     return [];
   }
@@ -151,16 +175,21 @@ export class JobService {
   }): Promise<ReportsResult> {
     if (params.lease) this.noteWorkerSeen({ workerId: params.workerId, types: params.lease.types, queues: params.lease.queues, agent: params.agent ?? null });
     const result = await this.store.reportJobs({ workerId: params.workerId, reports: params.reports, lease: params.lease, now: this.now() });
-    this.jobsChanged(result.settled.flatMap((settled) => ('job' in settled ? [settled.job] : [])));
+    const applied = result.settled.flatMap((settled) => ('job' in settled ? [settled.job] : []));
+    this.observer.ended(applied, 'report');
+    this.jobsChanged(applied);
     return { settled: result.settled, leased: await this.deliver(result.leased, params.signal) };
   }
 
-  cancel(id: string): Promise<{ job: JobRow; immediate: boolean }> {
-    return this.store.cancelJob({ id, now: this.now() });
+  async cancel(id: string): Promise<{ job: JobRow; immediate: boolean }> {
+    const outcome = await this.store.cancelJob({ id, now: this.now() });
+    if (outcome.immediate) this.observer.ended([outcome.job], 'cancel');
+    return outcome;
   }
 
   async retry(id: string, maxAttempts: number | undefined): Promise<JobRow> {
     const job = await this.store.retryJob({ id, maxAttempts, now: this.now() });
+    this.observer.ended([job], 'retry');
     this.jobsChanged([job]);
     return job;
   }

@@ -5,10 +5,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { serve, type ServerType } from '@hono/node-server';
 import type { SchedulerConfig } from './config.js';
 import { readContract } from './contract.js';
-import { createApp } from './http/app.js';
+import { createApp, createStartingApp } from './http/app.js';
+import { Readiness } from './http/readiness.js';
 import { ShutdownGate } from './http/shutdown-gate.js';
 import { JobService } from './job-service.js';
 import { createLogger, type Logger } from './logger.js';
+import { RetentionSweeper } from './loops/retention-sweeper.js';
+import { WorkerDrains } from './loops/worker-drains.js';
+import { SchedulerMetrics } from './metrics/scheduler-metrics.js';
 import { openStorage } from './store/open-store.js';
 import { isPostgresUrl } from './store/database-url.js';
 
@@ -22,6 +26,8 @@ function withoutPassword(db: string): string {
 
 /** How long requests in flight at shutdown may take before their connections are closed. */
 const inFlightGraceMs = 10_000;
+/** How often connections that turned idle during shutdown are looked for. */
+const idleSweepMs = 50;
 
 export interface RunningScheduler {
   /** The base URL it serves, e.g. `http://127.0.0.1:8080`. */
@@ -32,31 +38,53 @@ export interface RunningScheduler {
 }
 
 export async function startScheduler(config: SchedulerConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningScheduler> {
-  const storage = await openStorage(config.db);
-  const service = new JobService({
-    store: storage.store,
-    feed: storage.feed,
-    now: storage.now,
-    sweepIntervalMs: config.sweepIntervalMs,
-    onBackgroundError: (error) => logger.error({ err: error }, 'background loop failed; it will run again'),
-  });
-  await service.start();
-  const shutdown = new ShutdownGate();
-  const app = createApp({
-    service,
-    shutdown,
-    contract: readContract(),
-    maxBodyBytes: config.maxBodyBytes,
-    logUnexpected: (error) => logger.error({ err: error }, 'request failed unexpectedly'),
-  });
-
+  const metrics = new SchedulerMetrics();
+  const readiness = new Readiness();
+  // The port opens before the database does, so that probes see a migration as "not ready"
+  // rather than as a refused connection; the API answers 503 until the store is open.
+  let handle: (request: Request) => Response | Promise<Response> = createStartingApp({ logger, metrics, readiness }).fetch;
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const listening = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(listening));
+    const listening = serve({ fetch: (request) => handle(request), hostname: config.host, port: config.port }, () => resolve(listening));
     listening.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
+  logger.info({ url }, 'foreman scheduler opening the database');
+
+  const onBackgroundError = (error: unknown) => logger.error({ err: error }, 'background loop failed; it will run again');
+  let storage;
+  try {
+    storage = await openStorage(config.db, (outcome, seconds) => metrics.observeTransaction(outcome, seconds));
+  } catch (error) {
+    await new Promise((resolve) => server.close(resolve));
+    throw error;
+  }
+  const service = new JobService({
+    store: storage.store,
+    feed: storage.feed,
+    now: storage.now,
+    sweepIntervalMs: config.sweepIntervalMs,
+    onBackgroundError,
+    observer: metrics,
+  });
+  await service.start();
+  const drains = new WorkerDrains(storage.store, service.now, config.sweepIntervalMs, onBackgroundError);
+  await drains.start();
+  const retention = new RetentionSweeper(
+    storage.store,
+    service.now,
+    { completedDays: config.retainCompletedDays, failedDays: config.retainFailedDays, batchSize: config.retentionBatchSize, intervalMs: config.retentionIntervalMs },
+    (count) => logger.info({ deleted_jobs: count }, 'deleted jobs past their retention'),
+    onBackgroundError,
+  );
+  retention.start();
+  metrics.attach({ readStats: () => service.getStats(), longPollsWaiting: () => service.waiters.waiting, now: service.now });
+  const shutdown = new ShutdownGate();
+  const app = createApp({ service, drains, shutdown, contract: readContract(), maxBodyBytes: config.maxBodyBytes, logger, metrics, readiness });
+  handle = app.fetch;
+  const store = storage.store;
+  readiness.serving(() => store.ping());
   logger.info({ url, db: withoutPassword(config.db) }, 'foreman scheduler listening');
 
   let closing: Promise<void> | undefined;
@@ -65,12 +93,17 @@ export async function startScheduler(config: SchedulerConfig, logger: Logger = c
     service,
     close: () =>
       (closing ??= (async () => {
+        readiness.shuttingDown();
         shutdown.begin();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        await service.stop();
+        await Promise.all([service.stop(), drains.stop(), retention.stop()]);
         const http = server as Server;
+        // Connections whose request finishes from now on turn idle; close each as soon as it does,
+        // rather than after the keep-alive timeout.
         http.closeIdleConnections();
+        const closeIdle = setInterval(() => http.closeIdleConnections(), idleSweepMs);
         const drained = await Promise.race([closed.then(() => true), sleep(inFlightGraceMs, false, { ref: false })]);
+        clearInterval(closeIdle);
         if (!drained) {
           logger.warn({ grace_ms: inFlightGraceMs }, 'requests still in flight at shutdown; closing their connections');
           http.closeAllConnections();

@@ -298,6 +298,35 @@ describe('stop', () => {
     await sleep(200);
     expect(fake.leases.length).toBe(polls);
   });
+
+  it('asked to drain through its waiting poll, finishes its jobs past the grace period, reports them and stops polling', async () => {
+    const slow = defineJob({ type: 'slow', handler: () => sleep(600, 'finished') });
+    const { agent, records } = await startAgent({ concurrency: 2, shutdownGraceMs: 100, handlers: [slow] });
+    const running = fake.enqueue({ type: 'slow' });
+    await waitFor('running', () => agent.running === 1);
+    await waitFor('a poll waiting', () => fake.leases.length >= 2);
+    fake.drain();
+    const left = fake.enqueue({ type: 'slow' });
+
+    await agent.drained;
+    expect(fake.accepted(running.id)).toMatchObject({ status: 'completed', result: 'finished' });
+    expect(fake.accepted(left.id)).toBeUndefined();
+    expect(records.some((record) => record.msg === 'the scheduler asked this agent to drain')).toBe(true);
+    const polls = fake.leases.length;
+    await sleep(200);
+    expect(fake.leases.length).toBe(polls);
+  });
+
+  it('asked to drain through a heartbeat while every slot is busy', async () => {
+    const slow = defineJob({ type: 'slow', handler: () => sleep(500, 'finished') });
+    const { agent } = await startAgent({ concurrency: 1, handlers: [slow] });
+    const running = fake.enqueue({ type: 'slow', lease_ms: 150 });
+    await waitFor('running', () => agent.running === 1);
+    fake.drain();
+    await agent.drained;
+    expect(fake.heartbeats.length).toBeGreaterThan(0);
+    expect(fake.accepted(running.id)).toMatchObject({ status: 'completed' });
+  });
 });
 
 describe('configuration', () => {

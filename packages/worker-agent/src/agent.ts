@@ -1,11 +1,11 @@
 // createAgent: wires config, handlers, poller, job runs and reporter into an agent that starts and stops gracefully.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createForemanClient, type Job } from '@foreman/client';
-import { pino } from 'pino';
 import { agentInfo } from './agent-info.js';
 import { ConfigError, parseAgentOptions, type AgentOptions } from './config.js';
 import { JobError } from './job-error.js';
 import { runJob, type JobRun } from './job-runner.js';
+import { createLogger } from './logger.js';
 import { createOutageTracker } from './outage.js';
 import { poll } from './poller.js';
 import { buildRegistry } from './registry.js';
@@ -25,6 +25,12 @@ export interface Agent {
    * ignore their abort signal are not waited for.
    */
   stop(): Promise<void>;
+  /**
+   * Resolves once the scheduler asked this worker to drain (`POST /workers/{id}/drain`) and the
+   * agent, having stopped polling, finished and reported every job it was running. A `stop()`
+   * during a drain waits for the same (the jobs are not aborted).
+   */
+  readonly drained: Promise<void>;
   readonly workerId: string;
   /** Busy slots: jobs whose handler has not settled or whose outcome is not yet reported. */
   readonly running: number;
@@ -37,7 +43,7 @@ export function createAgent(options: AgentOptions = {}): Agent {
   if (types.length > 100) {
     throw new ConfigError([{ option: 'types', message: 'more than 100 handler types; name at most 100 in types' }]);
   }
-  const logger = (config.logger ?? pino({ level: config.logLevel })).child({ worker_id: config.workerId });
+  const logger = (config.logger ?? createLogger(config.logLevel)).child({ worker_id: config.workerId });
   const client = createForemanClient({ url: config.url, ...(config.fetch && { fetch: config.fetch }) });
   const outage = createOutageTracker(logger);
   const slots = createSlots(config.concurrency);
@@ -53,12 +59,16 @@ export function createAgent(options: AgentOptions = {}): Agent {
     ...(config.queues && { queues: config.queues }),
     agent: agentInfo(config.concurrency),
   };
+  let announceDrained!: () => void;
+  const drained = new Promise<void>((resolve) => {
+    announceDrained = resolve;
+  });
 
   // The slot stays taken until the outcome is reported too, so the scheduler never sees more than
   // `concurrency` jobs running on this worker.
   const dispatch = (job: Job) => {
     slots.take();
-    const run = runJob(job, { client, workerId: config.workerId, logger, outage, handlers, report });
+    const run = runJob(job, { client, workerId: config.workerId, logger, outage, handlers, report, onDrain: drain });
     runs.add(run);
     void run.done.then(() => {
       runs.delete(run);
@@ -79,8 +89,9 @@ export function createAgent(options: AgentOptions = {}): Agent {
     dispatch,
   });
 
-  const shutdown = async () => {
-    logger.info({ running: slots.busy, grace_ms: config.shutdownGraceMs }, 'agent stopping');
+  /** `graceMs` null: running jobs are given all the time they need. */
+  const shutdown = async (graceMs: number | null) => {
+    logger.info({ running: slots.busy, grace_ms: graceMs ?? 'unbounded' }, 'agent stopping');
     stopPolling.abort();
     await polling;
     // Until no new run appears: a report in flight may still bring jobs, which are handed back.
@@ -93,7 +104,7 @@ export function createAgent(options: AgentOptions = {}): Agent {
     const grace = new AbortController();
     const finishedInTime = await Promise.race([
       pending().then(() => true),
-      sleep(config.shutdownGraceMs, false, { signal: grace.signal }).catch(() => false),
+      ...(graceMs === null ? [] : [sleep(graceMs, false, { signal: grace.signal }).catch(() => false)]),
     ]);
     grace.abort();
     if (!finishedInTime) {
@@ -112,8 +123,17 @@ export function createAgent(options: AgentOptions = {}): Agent {
     logger.info('agent stopped');
   };
 
+  // An operator retires this machine: no more work, finish what runs, then exit.
+  function drain(): void {
+    if (stopping) return;
+    logger.info({ running: slots.busy }, 'the scheduler asked this agent to drain');
+    stopping = shutdown(null);
+    void stopping.then(announceDrained);
+  }
+
   return {
     workerId: config.workerId,
+    drained,
     get running() {
       return slots.busy;
     },
@@ -129,12 +149,13 @@ export function createAgent(options: AgentOptions = {}): Agent {
         outage,
         slots,
         dispatch,
+        onDrain: drain,
         signal: stopPolling.signal,
         lease,
       });
     },
     stop() {
-      stopping ??= shutdown();
+      stopping ??= shutdown(config.shutdownGraceMs);
       return stopping;
     },
   };

@@ -4,7 +4,7 @@ import { flagFor, parseCliArgs, USAGE } from './cli-args.js';
 import { ConfigError } from './config.js';
 import { loadHandlers } from './load-handlers.js';
 
-/** Exits 2 on bad flags, 0 after a graceful shutdown, 1 if a second signal cuts the shutdown short. */
+/** Exits 2 on bad flags, 0 after a graceful shutdown or a drain, 1 if a second signal cuts the shutdown short. */
 export async function runCli(argv: string[]): Promise<void> {
   let agent;
   try {
@@ -32,7 +32,9 @@ export async function runCli(argv: string[]): Promise<void> {
     process.on('SIGINT', onSignal);
   });
   await agent.start();
-  await stopRequested;
+  // A drain asked for by an operator ends the agent as well, once its jobs are reported.
+  const drainedFirst = await Promise.race([stopRequested.then(() => false), agent.drained.then(() => true)]);
+  if (drainedFirst) process.exit(0);
   // A second signal means the operator will not wait for reports still being retried.
   const force = () => {
     process.stderr.write('foreman-agent: second signal; exiting before every outcome was reported\n');

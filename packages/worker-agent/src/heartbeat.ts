@@ -11,6 +11,8 @@ export interface HeartbeatDeps {
   logger: Logger;
   outage: OutageTracker;
   onCancelRequested(): void;
+  /** The scheduler asked this worker to drain. */
+  onDrain(): void;
   onLeaseLost(httpStatus: number): void;
 }
 
@@ -42,6 +44,7 @@ export function startHeartbeat(job: Job, deps: HeartbeatDeps): Heartbeat {
         outage.succeeded();
         if (progress === sending) progress = undefined;
         if (data.cancel_requested) deps.onCancelRequested();
+        if (data.drain) deps.onDrain();
       } else if (response.status === 409 || response.status === 404) {
         deps.onLeaseLost(response.status);
       } else if (response.status >= 500) {

@@ -15,6 +15,8 @@ export interface RunnerDeps {
   outage: OutageTracker;
   handlers: ReadonlyMap<string, JobDefinition>;
   report: Reporter;
+  /** The scheduler asked this worker to drain (said in a heartbeat). */
+  onDrain(): void;
 }
 
 export interface JobRun {
@@ -61,6 +63,7 @@ export function runJob(job: Job, deps: RunnerDeps): JobRun {
     logger,
     outage: deps.outage,
     onCancelRequested: () => abort(new JobError('job cancelled', { code: 'cancelled', retryable: false }), true),
+    onDrain: deps.onDrain,
     onLeaseLost: (status) =>
       abort(new JobError(`lease lost (HTTP ${status})`, { code: 'lease_lost', retryable: true }), false),
   });

@@ -15,6 +15,8 @@ export interface PollerDeps {
   lease: Omit<LeaseInput, 'max'>;
   /** Takes a slot and runs the job. */
   dispatch(job: Job): void;
+  /** The scheduler asked this worker to drain; polling has stopped. */
+  onDrain(): void;
   /** Aborting it stops polling, including the request in flight. */
   signal: AbortSignal;
 }
@@ -24,7 +26,7 @@ const MAX_PER_LEASE = 100;
 const POLL_SLACK_MS = 15_000;
 
 /** Resolves when `signal` aborts; never rejects. */
-export async function poll({ client, logger, outage, slots, lease, dispatch, signal }: PollerDeps): Promise<void> {
+export async function poll({ client, logger, outage, slots, lease, dispatch, onDrain, signal }: PollerDeps): Promise<void> {
   const backoff = createBackoff(RETRY_BACKOFF);
   while (!signal.aborted) {
     if (slots.free <= 0) {
@@ -40,6 +42,10 @@ export async function poll({ client, logger, outage, slots, lease, dispatch, sig
         outage.succeeded();
         backoff.reset();
         for (const job of data.jobs) dispatch(job);
+        if (data.drain) {
+          onDrain();
+          return;
+        }
         continue;
       }
       if (response.status >= 500 || response.status === 429) {

@@ -1,34 +1,70 @@
 // The HTTP API: routes, the body limit, and the one place errors become problem responses.
 import { Hono } from 'hono';
 import type { JobService } from '../job-service.js';
+import type { WorkerDrains } from '../loops/worker-drains.js';
+import type { Logger } from '../logger.js';
+import type { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
 import { bodyLimit } from './body-limit.js';
 import type { ShutdownGate } from './shutdown-gate.js';
 import { problemForError, problemResponse, problemTypes } from './problem.js';
+import type { Readiness } from './readiness.js';
+import { requestContext } from './request-context.js';
+import { drainRoutes } from './routes/drain-routes.js';
 import { jobRoutes } from './routes/job-routes.js';
 import { operationsRoutes } from './routes/operations-routes.js';
+import { probeRoutes } from './routes/probe-routes.js';
 import { workerRoutes } from './routes/worker-routes.js';
 
-export interface AppOptions {
+/** What every app needs, from the moment the port opens. */
+export interface ProbeOptions {
+  logger: Logger;
+  metrics: SchedulerMetrics;
+  readiness: Readiness;
+}
+
+export interface AppOptions extends ProbeOptions {
   service: JobService;
+  drains: WorkerDrains;
   contract: string;
   maxBodyBytes: number;
   shutdown: ShutdownGate;
-  logUnexpected: (error: unknown) => void;
 }
 
-export function createApp({ service, contract, maxBodyBytes, shutdown, logUnexpected }: AppOptions): Hono {
+/** Request ids, logs, metrics and the probes; the probes answer even while the scheduler shuts down. */
+function baseApp({ logger, metrics, readiness }: ProbeOptions): Hono {
   const app = new Hono();
+  app.use(requestContext({ logger, metrics }));
+  app.route('/', probeRoutes({ readiness, metrics }));
+  app.onError((error, c) => problemForError(c, error, (unexpected) => c.var.log.error({ err: unexpected }, 'request failed unexpectedly')));
+  return app;
+}
+
+export function createApp({ service, drains, contract, maxBodyBytes, shutdown, ...probes }: AppOptions): Hono {
+  const app = baseApp(probes);
 
   app.use(shutdown.middleware());
   app.use(bodyLimit(maxBodyBytes));
 
   app.route('/', jobRoutes(service));
-  app.route('/', workerRoutes(service));
+  app.route('/', workerRoutes(service, drains));
+  app.route('/', drainRoutes(drains));
   app.route('/', operationsRoutes(service, contract));
 
   app.notFound((c) =>
     problemResponse(c, { type: problemTypes.notFound, title: 'Not found', status: 404, detail: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.` }),
   );
-  app.onError((error, c) => problemForError(c, error, logUnexpected));
+  return app;
+}
+
+/** What answers while the database is opened and migrated: the probes, and 503 for the API. */
+export function createStartingApp(probes: ProbeOptions): Hono {
+  const app = baseApp(probes);
+  app.notFound((c) =>
+    problemResponse(
+      c,
+      { type: problemTypes.unavailable, title: 'The scheduler is starting', status: 503, detail: 'The database is being opened and migrated. Retry after 1 s.' },
+      { 'retry-after': '1' },
+    ),
+  );
   return app;
 }

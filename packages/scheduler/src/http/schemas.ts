@@ -142,6 +142,8 @@ export const listQuerySchema = z.strictObject({
 
 export const jobPathSchema = z.object({ id: idSchema });
 
+export const workerPathSchema = z.object({ id: workerIdSchema });
+
 export type JobInput = z.output<typeof jobInputSchema>;
 export type LeaseInput = z.output<typeof leaseInputSchema>;
 export type CompleteInput = z.output<typeof completeInputSchema>;

@@ -1,7 +1,7 @@
 // How stored rows appear in API responses (the `Job`, `JobEvent` and `Worker` schemas).
 import { statusOfState } from '../jobs/job-status.js';
 import type { WorkerSnapshot } from '../store/job-store.js';
-import type { JobEventRow, JobRow } from '../store/schema.js';
+import type { JobEventRow, JobRow, WorkerRow } from '../store/schema.js';
 
 // Most timestamps of a response are the same few instants (a batch's `now`), so the last
 // conversion is remembered.
@@ -75,5 +75,10 @@ export function workerView(worker: WorkerSnapshot) {
     types: parsed(worker.types),
     queues: parsed(worker.queues),
     agent: parsed(worker.agent),
+    draining: worker.drain_requested_at !== null,
   };
+}
+
+export function workerDrainView(worker: WorkerRow) {
+  return { worker_id: worker.worker_id, draining: worker.drain_requested_at !== null, drain_requested_at: iso(worker.drain_requested_at) };
 }

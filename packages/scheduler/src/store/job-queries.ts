@@ -72,6 +72,10 @@ export class JobQueries {
     });
   }
 
+  ping() {
+    return this.db.selectNoFrom(sql<number>`1`.as('one'));
+  }
+
   jobById(id: string) {
     return this.byId.bind({ id });
   }
@@ -222,6 +226,49 @@ export class JobQueries {
       );
     }
     return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit + 1);
+  }
+
+  /** Marks a worker as asked to drain (keeping the first request's time), or clears it with null. */
+  setWorkerDrain(workerId: string, requestedAt: number | null) {
+    const value = requestedAt === null ? null : sql<number>`COALESCE(drain_requested_at, ${requestedAt})`;
+    return this.db.updateTable('workers').set({ drain_requested_at: value }).where('worker_id', '=', workerId);
+  }
+
+  workerById(workerId: string) {
+    return this.db.selectFrom('workers').selectAll().where('worker_id', '=', workerId);
+  }
+
+  drainingWorkers() {
+    return this.db.selectFrom('workers').select('worker_id').where('drain_requested_at', 'is not', null);
+  }
+
+  /**
+   * Jobs in a final status that finished before `before`, oldest first, none with a child still
+   * pending or running. `created_at` bounds the read by index: a job finishes after it is created.
+   */
+  finishedJobsBefore({ status, before, limit }: { status: JobStatus; before: number; limit: number }) {
+    const query = this.db
+      .selectFrom('jobs')
+      .select(['id', 'queue', 'type'])
+      .where(sql.ref('status'), '=', status)
+      .where('created_at', '<', before)
+      .where('finished_at', '<', before)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('jobs as child').select('child.id').whereRef('child.parent_id', '=', 'jobs.id').where('child.state', 'in', [state.scheduled, state.available, state.running]))),
+      )
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(limit);
+    // A retry could take a job out of its final status between this read and the delete.
+    return this.dialect.lockClaimedRows ? query.forUpdate().skipLocked() : query;
+  }
+
+  deleteEventsOfJobs(ids: string[]) {
+    return this.db.deleteFrom('job_events').where('job_id', 'in', ids);
+  }
+
+  deleteJobs(ids: string[]) {
+    return this.db.deleteFrom('jobs').where('id', 'in', ids);
   }
 
   upsertWorker(seen: WorkerSeen) {

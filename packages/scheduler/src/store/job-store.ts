@@ -125,12 +125,20 @@ export interface JobStore {
   /** The earliest `run_at` of a job scheduled for later, or null. */
   nextDueAt(): Promise<number | null>;
   recordWorkerSeen(seen: WorkerSeen): Promise<void>;
+  /** Deletes up to `limit` jobs of a final status that finished before `before`, with their events; returns how many. */
+  deleteFinishedJobs(params: { status: 'completed' | 'failed' | 'cancelled'; before: number; limit: number }): Promise<number>;
+  /** Records (a time) or withdraws (null) a drain request; undefined when no such worker was ever seen. */
+  setWorkerDrain(params: { workerId: string; requestedAt: number | null }): Promise<WorkerRow | undefined>;
+  /** The ids of the workers asked to drain. */
+  drainingWorkers(): Promise<string[]>;
 
   getJob(id: string): Promise<JobRow | undefined>;
   listJobs(filter: JobFilter): Promise<JobPage>;
   listJobEvents(id: string): Promise<JobEventRow[] | undefined>;
   listWorkers(params: { seenSince: number }): Promise<WorkerSnapshot[]>;
   getStats(): Promise<StatsSnapshot>;
+  /** Rejects when the database cannot answer a trivial query. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -3,6 +3,7 @@
 import { isPostgresUrl } from './database-url.js';
 import type { JobStore } from './job-store.js';
 import type { RunnableFeed } from './runnable-feed.js';
+import type { TransactionObserver } from './timed-transactor.js';
 
 export interface Storage {
   store: JobStore;
@@ -13,14 +14,14 @@ export interface Storage {
   close(): Promise<void>;
 }
 
-export async function openStorage(db: string): Promise<Storage> {
+export async function openStorage(db: string, observeTransaction?: TransactionObserver): Promise<Storage> {
   if (!isPostgresUrl(db)) {
     const { openSqliteStore } = await import('./sqlite/open-sqlite-store.js');
-    const store = await openSqliteStore(db);
+    const store = await openSqliteStore(db, observeTransaction);
     return { store, feed: null, now: Date.now, close: () => store.close() };
   }
   const { openPostgresStore } = await import('./postgres/open-postgres-store.js');
-  const { store, feed, clock } = await openPostgresStore(db);
+  const { store, feed, clock } = await openPostgresStore(db, observeTransaction);
   return {
     store,
     feed,

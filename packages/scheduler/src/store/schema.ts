@@ -57,6 +57,8 @@ export interface WorkersTable {
   types: string | null;
   queues: string | null;
   agent: string | null;
+  /** When an operator asked this agent to drain; null while it may take work. */
+  drain_requested_at: number | null;
 }
 
 /** How many jobs each queue and type has in each API status, kept by every transition. */

@@ -21,7 +21,7 @@ import type {
   WorkerSnapshot,
 } from './job-store.js';
 import { reportEventTypes, type JobQueries } from './job-queries.js';
-import type { JobEventRow, JobRow } from './schema.js';
+import type { JobEventRow, JobRow, WorkerRow } from './schema.js';
 import type { QueryRunner, Transactor } from './transactor.js';
 import { TransitionWriter } from './transition-writer.js';
 
@@ -172,6 +172,30 @@ export class SqlJobStore implements JobStore {
     });
   }
 
+  deleteFinishedJobs({ status, before, limit }: { status: 'completed' | 'failed' | 'cancelled'; before: number; limit: number }): Promise<number> {
+    return this.writing(before, async (writer) => {
+      const doomed = await writer.tx.all(this.queries.finishedJobsBefore({ status, before, limit }));
+      if (!doomed.length) return 0;
+      const ids = doomed.map((job) => job.id);
+      await writer.tx.run(this.queries.deleteEventsOfJobs(ids));
+      await writer.tx.run(this.queries.deleteJobs(ids));
+      writer.deleted(doomed, status);
+      return doomed.length;
+    });
+  }
+
+  setWorkerDrain({ workerId, requestedAt }: { workerId: string; requestedAt: number | null }): Promise<WorkerRow | undefined> {
+    return this.transactor.write(async (tx) => {
+      const changed = await tx.run(this.queries.setWorkerDrain(workerId, requestedAt));
+      return changed ? tx.first(this.queries.workerById(workerId)) : undefined;
+    });
+  }
+
+  async drainingWorkers(): Promise<string[]> {
+    const rows = await this.transactor.reader.all(this.queries.drainingWorkers());
+    return rows.map((row) => row.worker_id);
+  }
+
   getJob(id: string): Promise<JobRow | undefined> {
     return this.transactor.reader.first(this.queries.jobById(id));
   }
@@ -210,6 +234,10 @@ export class SqlJobStore implements JobStore {
       counts: counts.map((row) => ({ ...row, status: row.status as JobStatus, count: Number(row.count) })),
       oldestRunnable: oldest.flatMap(({ queue, row }) => (row ? [{ queue, run_at: Number(row.run_at) }] : [])),
     };
+  }
+
+  async ping(): Promise<void> {
+    await this.transactor.reader.first(this.queries.ping());
   }
 
   close(): Promise<void> {

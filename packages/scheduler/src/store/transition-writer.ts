@@ -51,6 +51,11 @@ export class TransitionWriter {
     return updated;
   }
 
+  /** Counts deleted jobs out of their status. */
+  deleted(jobs: Array<Pick<JobRow, 'queue' | 'type'>>, status: JobStatus): void {
+    for (const job of jobs) this.count(job, status, -1);
+  }
+
   /** Records events against the job as it stands, or as `stamp` says it stood. */
   record(job: JobRow, events: EventDraft[], stamp: Partial<JobRow> = {}): void {
     if (events.length) this.events.push(...eventRows({ ...job, ...stamp }, events, this.now));
@@ -69,7 +74,7 @@ export class TransitionWriter {
     }
   }
 
-  private count(job: JobRow, status: JobStatus, delta: number): void {
+  private count(job: Pick<JobRow, 'queue' | 'type'>, status: JobStatus, delta: number): void {
     const key = `${status}\u0000${job.queue}\u0000${job.type}`;
     const entry = this.counts.get(key);
     if (entry) entry.delta += delta;

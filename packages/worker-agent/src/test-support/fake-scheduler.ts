@@ -31,6 +31,8 @@ export interface FakeScheduler {
   loseLease(id: string): void;
   /** The next n reports answer 503. */
   failReports(n: number): void;
+  /** From now on polls (the waiting one too) and heartbeats say `drain: true`. */
+  drain(): void;
   /** While down, every request answers 503. */
   down: boolean;
   accepted(id: string): CompleteInput | undefined;
@@ -43,6 +45,7 @@ export async function startFakeScheduler(): Promise<FakeScheduler> {
   const lost = new Set<string>();
   const waiters = new Set<Waiter>();
   let reportFailures = 0;
+  let draining = false;
   let sequence = 0;
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
@@ -84,11 +87,12 @@ export async function startFakeScheduler(): Promise<FakeScheduler> {
     const [, first, id, action] = (req.url ?? '').split('/');
     if (first === 'next-job') {
       fake.leases.push({ at, body });
+      if (draining) return send(res, 200, { jobs: [], drain: true });
       const jobs = lease(body);
-      if (jobs.length > 0 || !body.wait_ms) return send(res, 200, { jobs });
+      if (jobs.length > 0 || !body.wait_ms) return send(res, 200, { jobs, drain: false });
       const waiter: Waiter = { body, res, timer: setTimeout(() => finish(), body.wait_ms) };
       const finish = () => {
-        if (waiters.delete(waiter)) send(res, 200, { jobs: [] });
+        if (waiters.delete(waiter)) send(res, 200, { jobs: [], drain: draining });
       };
       waiters.add(waiter);
       res.on('close', () => {
@@ -105,7 +109,7 @@ export async function startFakeScheduler(): Promise<FakeScheduler> {
       fake.heartbeats.push({ at, id, body });
       const job = running.get(id);
       if (!job || lost.has(id)) return problem(res, 409, { job_status: job?.status ?? 'pending', job_version: 1 });
-      return send(res, 200, { lease_expires_at: new Date(at + job.lease_ms).toISOString(), cancel_requested: job.cancel_requested });
+      return send(res, 200, { lease_expires_at: new Date(at + job.lease_ms).toISOString(), cancel_requested: job.cancel_requested, drain: draining });
     }
     if (first === 'jobs' && id && action === 'complete') {
       const answer = (status: number) => fake.reports.push({ at, id, body, answered: status });
@@ -177,6 +181,14 @@ export async function startFakeScheduler(): Promise<FakeScheduler> {
       pending.push(job);
       serveWaiters();
       return job;
+    },
+    drain() {
+      draining = true;
+      for (const waiter of [...waiters]) {
+        clearTimeout(waiter.timer);
+        waiters.delete(waiter);
+        send(waiter.res, 200, { jobs: [], drain: true });
+      }
     },
     cancel(id) {
       const job = running.get(id);

@@ -1,4 +1,4 @@
-// Health, statistics, the agents seen, and the contract itself.
+// Statistics, the agents seen, and the contract itself.
 import { Hono } from 'hono';
 import { jobStatuses, type JobStatus } from '../../jobs/job-status.js';
 import type { JobService } from '../../job-service.js';
@@ -33,8 +33,6 @@ function statsView(snapshot: StatsSnapshot, now: number) {
 
 export function operationsRoutes(service: JobService, contract: string): Hono {
   const routes = new Hono();
-
-  routes.get('/healthz', (c) => c.json({ status: 'ok' as const }));
 
   routes.get('/openapi.yaml', (c) => c.body(contract, 200, { 'content-type': 'application/yaml; charset=utf-8' }));
 

@@ -1,10 +1,12 @@
 // What agents call: lease work (long poll), heartbeat, report.
 import { Hono } from 'hono';
 import type { JobService } from '../../job-service.js';
+import type { WorkerDrains } from '../../loops/worker-drains.js';
 import type { ReportOutcome } from '../../store/job-store.js';
 import { readBody } from '../read-request.js';
 import { completeInputSchema, heartbeatInputSchema, leaseInputSchema, reportBatchInputSchema, type ReportOutcomeInput } from '../schemas.js';
 import { refusalProblem } from '../problem.js';
+import { logAbout } from '../request-context.js';
 import { jobView } from '../views.js';
 import { jobIdParam } from './job-routes.js';
 
@@ -16,34 +18,51 @@ function reportOutcome(input: ReportOutcomeInput): ReportOutcome {
   return { status: 'failed', error: { message: error.message, code: error.code ?? null, retryable: error.retryable } };
 }
 
-export function workerRoutes(service: JobService): Hono {
+export function workerRoutes(service: JobService, drains: WorkerDrains): Hono {
   const routes = new Hono();
 
   routes.post('/next-job', async (c) => {
     const input = await readBody(c, leaseInputSchema);
-    const jobs = await service.lease({
-      workerId: input.worker_id,
-      types: input.types ?? null,
-      queues: input.queues ?? null,
-      max: input.max,
-      waitMs: input.wait_ms,
-      agent: input.agent ?? null,
-      signal: c.req.raw.signal,
-    });
-    return c.json({ jobs: jobs.map(jobView) });
+    logAbout(c, { worker_id: input.worker_id });
+    // A draining worker takes no more work; it is told so instead.
+    if (drains.isDraining(input.worker_id)) return c.json({ jobs: [], drain: true });
+    // Only a poll that waits can still be waiting when the drain is asked for.
+    const poll = input.wait_ms > 0 ? drains.watch(input.worker_id, c.req.raw.signal) : null;
+    let jobs;
+    try {
+      jobs = await service.lease({
+        workerId: input.worker_id,
+        types: input.types ?? null,
+        queues: input.queues ?? null,
+        max: input.max,
+        waitMs: input.wait_ms,
+        agent: input.agent ?? null,
+        signal: poll?.signal ?? c.req.raw.signal,
+      });
+    } finally {
+      poll?.done();
+    }
+    if (jobs.length) c.var.log.debug({ job_ids: jobs.map((job) => job.id) }, 'jobs leased');
+    return c.json({ jobs: jobs.map(jobView), drain: drains.isDraining(input.worker_id) });
   });
 
   routes.post('/jobs/:id/heartbeat', async (c) => {
     const id = jobIdParam(c.req.param('id'));
     const input = await readBody(c, heartbeatInputSchema);
+    logAbout(c, { job_id: id, worker_id: input.worker_id });
     const progress = input.progress && { current: input.progress.current, total: input.progress.total ?? null, message: input.progress.message ?? null };
     const job = await service.heartbeat({ id, workerId: input.worker_id, version: input.version, progress });
-    return c.json({ lease_expires_at: new Date(Number(job.lease_expires_at)).toISOString(), cancel_requested: job.cancel_requested === 1 });
+    return c.json({
+      lease_expires_at: new Date(Number(job.lease_expires_at)).toISOString(),
+      cancel_requested: job.cancel_requested === 1,
+      drain: drains.isDraining(input.worker_id),
+    });
   });
 
   routes.post('/jobs/:id/complete', async (c) => {
     const id = jobIdParam(c.req.param('id'));
     const input = await readBody(c, completeInputSchema);
+    logAbout(c, { job_id: id, worker_id: input.worker_id });
     const job = await service.report({ id, workerId: input.worker_id, version: input.version, outcome: reportOutcome(input) });
     return c.json(jobView(job));
   });
@@ -52,10 +71,13 @@ export function workerRoutes(service: JobService): Hono {
   // report is applied (or refused) exactly as POST /jobs/{id}/complete would; they share a commit.
   routes.post('/reports', async (c) => {
     const { worker_id, reports, lease } = await readBody(c, reportBatchInputSchema);
+    logAbout(c, { worker_id });
+    // A draining worker takes no more work: its reports are applied, nothing new is leased.
+    const leaseNext = lease && !drains.isDraining(worker_id) ? { max: lease.max, types: lease.types ?? null, queues: lease.queues ?? null } : null;
     const { settled, leased } = await service.reportMany({
       workerId: worker_id,
       reports: reports.map((report) => ({ id: report.id, version: report.version, outcome: reportOutcome(report) })),
-      lease: lease ? { max: lease.max, types: lease.types ?? null, queues: lease.queues ?? null } : null,
+      lease: leaseNext,
       agent: lease?.agent ?? null,
       signal: c.req.raw.signal,
     });

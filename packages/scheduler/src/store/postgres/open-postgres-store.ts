@@ -10,6 +10,7 @@ import { SqlJobStore } from '../sql-job-store.js';
 import type { RunnableFeed } from '../runnable-feed.js';
 import { DatabaseClock } from './database-clock.js';
 import { PostgresRunnableFeed } from './postgres-runnable-feed.js';
+import { timedTransactor, type TransactionObserver } from '../timed-transactor.js';
 import { PostgresTransactor } from './postgres-transactor.js';
 
 /** Connections per scheduler replica; claims and reports are short transactions. */
@@ -21,7 +22,7 @@ const int8AsNumber: pg.CustomTypesConfig = {
     oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-export async function openPostgresStore(connectionString: string): Promise<{ store: JobStore; feed: RunnableFeed; clock: DatabaseClock }> {
+export async function openPostgresStore(connectionString: string, observeTransaction?: TransactionObserver): Promise<{ store: JobStore; feed: RunnableFeed; clock: DatabaseClock }> {
   const pool = new pg.Pool({ connectionString, max: postgresPoolSize, types: int8AsNumber, connectionTimeoutMillis: 5000 });
   // An idle connection that dies (database restart) must not crash the process.
   pool.on('error', () => undefined);
@@ -35,8 +36,9 @@ export async function openPostgresStore(connectionString: string): Promise<{ sto
     await db.destroy();
     throw error;
   }
+  const transactor = new PostgresTransactor(db);
   return {
-    store: new SqlJobStore(new PostgresTransactor(db), new JobQueries(db, postgresDialect)),
+    store: new SqlJobStore(observeTransaction ? timedTransactor(transactor, observeTransaction) : transactor, new JobQueries(db, postgresDialect)),
     feed: new PostgresRunnableFeed(pool, connectionString),
     clock,
   };

@@ -9,6 +9,7 @@ import { migrateToLatest } from '../migrate.js';
 import type { Database } from '../schema.js';
 import { sqliteDialect } from '../sql-dialect.js';
 import { SqlJobStore } from '../sql-job-store.js';
+import { timedTransactor, type TransactionObserver } from '../timed-transactor.js';
 import { SqliteTransactor } from './sqlite-transactor.js';
 
 /**
@@ -17,7 +18,7 @@ import { SqliteTransactor } from './sqlite-transactor.js';
  */
 export const sqliteBusyTimeoutMs = 250;
 
-export async function openSqliteStore(path: string): Promise<JobStore> {
+export async function openSqliteStore(path: string, observeTransaction?: TransactionObserver): Promise<JobStore> {
   mkdirSync(dirname(path), { recursive: true });
   const writeDb = new BetterSqlite3(path);
   // WAL lets the listing connection read while a batch commits; synchronous=FULL fsyncs every
@@ -33,5 +34,6 @@ export async function openSqliteStore(path: string): Promise<JobStore> {
 
   const readDb = new BetterSqlite3(path, { readonly: true });
   readDb.pragma(`busy_timeout = ${sqliteBusyTimeoutMs}`);
-  return new SqlJobStore(new SqliteTransactor(writeDb, readDb), new JobQueries(db, sqliteDialect));
+  const transactor = new SqliteTransactor(writeDb, readDb);
+  return new SqlJobStore(observeTransaction ? timedTransactor(transactor, observeTransaction) : transactor, new JobQueries(db, sqliteDialect));
 }
