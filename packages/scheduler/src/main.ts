@@ -32,7 +32,7 @@ export interface RunningScheduler {
 }
 
 export async function startScheduler(config: SchedulerConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningScheduler> {
-  const storage = await openStorage(config.db);
+  const storage = await openStorage(config.db, { poolSize: config.dbPoolSize, timeoutMs: config.dbTimeoutMs });
   const service = new JobService({
     store: storage.store,
     feed: storage.feed,

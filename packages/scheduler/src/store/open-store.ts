@@ -1,6 +1,6 @@
 // Picks the storage from the --db setting: a postgres:// URL, or a SQLite file path.
 import type { JobStore } from './job-store.js';
-import { isPostgresUrl, openPostgresStore } from './postgres/open-postgres-store.js';
+import { isPostgresUrl, openPostgresStore, type PostgresOptions } from './postgres/open-postgres-store.js';
 import type { RunnableFeed } from './runnable-feed.js';
 import { openSqliteStore } from './sqlite/open-sqlite-store.js';
 
@@ -13,12 +13,13 @@ export interface Storage {
   close(): Promise<void>;
 }
 
-export async function openStorage(db: string): Promise<Storage> {
+/** `postgres` applies to a postgres:// database only. */
+export async function openStorage(db: string, postgres?: PostgresOptions): Promise<Storage> {
   if (!isPostgresUrl(db)) {
     const store = await openSqliteStore(db);
     return { store, feed: null, now: Date.now, close: () => store.close() };
   }
-  const { store, feed, clock } = await openPostgresStore(db);
+  const { store, feed, clock } = await openPostgresStore(db, postgres);
   return {
     store,
     feed,
