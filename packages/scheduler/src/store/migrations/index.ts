@@ -3,11 +3,12 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { SqlDialect } from '../sql-dialect.js';
 import { initialMigration } from './001-initial.js';
 import { jobCountsMigration } from './002-job-counts.js';
+import { queueTableStorageMigration } from './003-queue-table-storage.js';
 
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {
   return {
     async getMigrations(): Promise<Record<string, Migration>> {
-      return { '001-initial': initialMigration(dialect), '002-job-counts': jobCountsMigration };
+      return { '001-initial': initialMigration(dialect), '002-job-counts': jobCountsMigration, '003-queue-table-storage': queueTableStorageMigration(dialect) };
     },
   };
 }
