@@ -2,7 +2,7 @@
 // liveness check throughout.
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { CuttableProxy } from './chaos/cuttable-proxy.js';
+import { TcpProxy } from './support/tcp-proxy.js';
 import { spawnScheduler, startTestScheduler, type SchedulerProcess, type TestScheduler } from './support/scheduler.js';
 import { backend, createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { contractViolations, validatingFetch } from './support/validating-fetch.js';
@@ -11,7 +11,7 @@ import { eventually } from './support/worker-calls.js';
 let foreman: TestScheduler | undefined;
 let running: SchedulerProcess | undefined;
 let database: TestDatabase | undefined;
-let proxy: CuttableProxy | undefined;
+let proxy: TcpProxy | undefined;
 afterEach(async () => {
   proxy?.heal();
   running?.child.kill('SIGKILL');
@@ -69,9 +69,8 @@ describe('GET /readyz', () => {
   it.skipIf(backend === 'sqlite')('answers 503 database_unreachable while the database does not answer, and recovers', async () => {
     database = await createTestDatabase();
     const target = new URL(database.db);
-    proxy = new CuttableProxy(Number(target.port || 5432));
-    const proxied = new URL(await proxy.listen());
-    target.port = proxied.port;
+    proxy = new TcpProxy([Number(target.port || 5432)]);
+    target.port = String(await proxy.listen());
     foreman = await startTestScheduler(['--db', target.toString()]);
     expect((await probe(foreman.url, '/readyz')).status).toBe(200);
 

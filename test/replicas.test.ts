@@ -13,8 +13,10 @@ const replicas: RunningScheduler[] = [];
 beforeAll(async () => {
   if (backend !== 'postgres') return;
   database = await createTestDatabase();
-  for (let i = 0; i < 2; i++) {
-    replicas.push(await startScheduler(parseConfig(['--port', '0', '--db', database.db, '--log-level', 'silent', '--sweep-interval-ms', '300'], {})!));
+  // The second replica re-checks too rarely to be what wakes a poller within a test: only a
+  // notification can. The first re-checks often, for the lost-notification case.
+  for (const sweepIntervalMs of ['300', '60000']) {
+    replicas.push(await startScheduler(parseConfig(['--port', '0', '--db', database.db, '--log-level', 'silent', '--sweep-interval-ms', sweepIntervalMs], {})!));
   }
 });
 afterAll(async () => {
@@ -35,13 +37,13 @@ describe.skipIf(backend !== 'postgres')('replicas sharing a PostgreSQL database'
     const job = await enqueue(a, { type: 'cross' });
     const leased = await parked;
     expect(leased.map((j) => j.id)).toEqual([job.id]);
-    // Loose: a notification, not the 20 s wait or the 300 ms re-check.
-    expect(performance.now() - started).toBeLessThan(250);
+    // A notification, not the 20 s wait; loose, for a loaded machine.
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('find a job whose notification never came with the periodic re-check', async () => {
-    const b = clientFor(replicas[1]!.url);
-    const parked = leaseJobs(b, 'parked-on-b', { wait_ms: 20_000, types: ['silent'] });
+    const a = clientFor(replicas[0]!.url);
+    const parked = leaseJobs(a, 'parked-on-a', { wait_ms: 20_000, types: ['silent'] });
     await new Promise((resolve) => setTimeout(resolve, 200));
     // A third connection that announces nothing, as if the notification had been lost.
     const storage = await openStorage(database.db);

@@ -6,15 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentFleet } from '../support/agent-process.js';
 import { startTestScheduler, tempDir, type TestScheduler } from '../support/scheduler.js';
 import { enqueue, eventually, getJob } from '../support/worker-calls.js';
-import { CuttableProxy } from './cuttable-proxy.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
 
 let foreman: TestScheduler;
-let proxy: CuttableProxy;
+let proxy: TcpProxy;
 const dir = tempDir();
 const agents = new AgentFleet();
 beforeAll(async () => {
   foreman = await startTestScheduler(['--sweep-interval-ms', '50']);
-  proxy = new CuttableProxy(Number(new URL(foreman.url).port));
+  proxy = new TcpProxy([Number(new URL(foreman.url).port)]);
 });
 afterAll(async () => {
   await agents.killAll();
@@ -26,7 +26,7 @@ afterAll(async () => {
 describe('a network cut longer than the lease', () => {
   it('moves the job to another agent and refuses the cut-off agent\'s report afterwards', async () => {
     const log = join(dir.path, 'starts.log');
-    const viaProxy = await proxy.listen();
+    const viaProxy = `http://127.0.0.1:${await proxy.listen()}`;
     const job = await enqueue(foreman.client, { type: 'wait', payload: { ms: 2500, log }, lease_ms: 1000, max_attempts: 5, backoff: { strategy: 'fixed', base_ms: 0 } });
     agents.start(viaProxy, ['--worker-id', 'cut-off', '--concurrency', '1']);
     await eventually(async () => (existsSync(log) ? readFileSync(log, 'utf8') : ''), (text) => text.length > 0);

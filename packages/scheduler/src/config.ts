@@ -8,6 +8,8 @@ export const defaults = {
   db: './data/foreman.db',
   sweepIntervalMs: 1000,
   maxBodyBytes: 1024 * 1024,
+  dbPoolSize: 10,
+  dbTimeoutMs: 10_000,
   logLevel: 'info',
   retainCompletedDays: 7,
   retainFailedDays: 30,
@@ -21,6 +23,8 @@ const configSchema = z.strictObject({
   db: z.string().min(1),
   sweepIntervalMs: z.coerce.number().pipe(z.int().min(10).max(3_600_000)),
   maxBodyBytes: z.coerce.number().pipe(z.int().min(1024).max(1024 * 1024 * 1024)),
+  dbPoolSize: z.coerce.number().pipe(z.int().min(1).max(1000)),
+  dbTimeoutMs: z.coerce.number().pipe(z.int().min(100).max(600_000)),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
   retainCompletedDays: z.coerce.number().pipe(z.int().min(0).max(36_500)),
   retainFailedDays: z.coerce.number().pipe(z.int().min(0).max(36_500)),
@@ -37,6 +41,8 @@ export const sources = {
   db: { flag: 'db', env: 'FOREMAN_DB' },
   sweepIntervalMs: { flag: 'sweep-interval-ms', env: 'FOREMAN_SWEEP_INTERVAL_MS' },
   maxBodyBytes: { flag: 'max-body-bytes', env: 'FOREMAN_MAX_BODY_BYTES' },
+  dbPoolSize: { flag: 'db-pool-size', env: 'FOREMAN_DB_POOL_SIZE' },
+  dbTimeoutMs: { flag: 'db-timeout-ms', env: 'FOREMAN_DB_TIMEOUT_MS' },
   logLevel: { flag: 'log-level', env: 'FOREMAN_LOG_LEVEL' },
   retainCompletedDays: { flag: 'retain-completed-days', env: 'FOREMAN_RETAIN_COMPLETED_DAYS' },
   retainFailedDays: { flag: 'retain-failed-days', env: 'FOREMAN_RETAIN_FAILED_DAYS' },
@@ -52,6 +58,9 @@ Options (each also set by its environment variable):
   --db PATH|URL               FOREMAN_DB                     SQLite database file, or a postgres:// URL (default ${defaults.db})
   --sweep-interval-ms MS      FOREMAN_SWEEP_INTERVAL_MS      how often expired leases are looked for (default ${defaults.sweepIntervalMs})
   --max-body-bytes BYTES      FOREMAN_MAX_BODY_BYTES         largest request body accepted (default ${defaults.maxBodyBytes})
+  --db-pool-size N            FOREMAN_DB_POOL_SIZE           PostgreSQL connections per scheduler (default ${defaults.dbPoolSize})
+  --db-timeout-ms MS          FOREMAN_DB_TIMEOUT_MS          longest wait for a PostgreSQL connection or query before
+                                                             the request is answered 503 (default ${defaults.dbTimeoutMs})
   --log-level LEVEL           FOREMAN_LOG_LEVEL              trace, debug, info, warn, error, fatal or silent (default ${defaults.logLevel})
   --retain-completed-days N   FOREMAN_RETAIN_COMPLETED_DAYS  days completed jobs are kept, 0 forever (default ${defaults.retainCompletedDays})
   --retain-failed-days N      FOREMAN_RETAIN_FAILED_DAYS     days failed and cancelled jobs are kept, 0 forever (default ${defaults.retainFailedDays})

@@ -55,7 +55,10 @@ export async function startScheduler(config: SchedulerConfig, logger: Logger = c
   const onBackgroundError = (error: unknown) => logger.error({ err: error }, 'background loop failed; it will run again');
   let storage;
   try {
-    storage = await openStorage(config.db, (outcome, seconds) => metrics.observeTransaction(outcome, seconds));
+    storage = await openStorage(config.db, {
+      postgres: { poolSize: config.dbPoolSize, timeoutMs: config.dbTimeoutMs },
+      observeTransaction: (outcome, seconds) => metrics.observeTransaction(outcome, seconds),
+    });
   } catch (error) {
     await new Promise((resolve) => server.close(resolve));
     throw error;

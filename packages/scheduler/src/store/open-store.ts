@@ -2,6 +2,7 @@
 // chosen database's driver is loaded, which keeps the embedded scheduler's memory down.
 import { isPostgresUrl } from './database-url.js';
 import type { JobStore } from './job-store.js';
+import type { PostgresOptions } from './postgres/open-postgres-store.js';
 import type { RunnableFeed } from './runnable-feed.js';
 import type { TransactionObserver } from './timed-transactor.js';
 
@@ -14,14 +15,21 @@ export interface Storage {
   close(): Promise<void>;
 }
 
-export async function openStorage(db: string, observeTransaction?: TransactionObserver): Promise<Storage> {
+export interface StorageOptions {
+  /** Applies to a postgres:// database only. */
+  postgres?: PostgresOptions;
+  /** Told how long each write transaction took, for metrics. */
+  observeTransaction?: TransactionObserver;
+}
+
+export async function openStorage(db: string, { postgres, observeTransaction }: StorageOptions = {}): Promise<Storage> {
   if (!isPostgresUrl(db)) {
     const { openSqliteStore } = await import('./sqlite/open-sqlite-store.js');
     const store = await openSqliteStore(db, observeTransaction);
     return { store, feed: null, now: Date.now, close: () => store.close() };
   }
   const { openPostgresStore } = await import('./postgres/open-postgres-store.js');
-  const { store, feed, clock } = await openPostgresStore(db, observeTransaction);
+  const { store, feed, clock } = await openPostgresStore(db, postgres, observeTransaction);
   return {
     store,
     feed,

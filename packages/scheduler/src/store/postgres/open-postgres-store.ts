@@ -9,12 +9,19 @@ import { postgresDialect } from '../sql-dialect.js';
 import { SqlJobStore } from '../sql-job-store.js';
 import type { RunnableFeed } from '../runnable-feed.js';
 import { DatabaseClock } from './database-clock.js';
+import { discardingPool } from './discarding-pool.js';
 import { PostgresRunnableFeed } from './postgres-runnable-feed.js';
 import { timedTransactor, type TransactionObserver } from '../timed-transactor.js';
 import { PostgresTransactor } from './postgres-transactor.js';
 
-/** Connections per scheduler replica; claims and reports are short transactions. */
-export const postgresPoolSize = 10;
+export interface PostgresOptions {
+  /** Connections per scheduler replica; claims and reports are short transactions. */
+  poolSize: number;
+  /** Longest wait for a connection or a query's answer: past it the request gets a 503, not a hang. */
+  timeoutMs: number;
+}
+
+const defaultOptions: PostgresOptions = { poolSize: 10, timeoutMs: 10_000 };
 
 // BIGINT columns hold milliseconds, well inside a double's exact range.
 const int8AsNumber: pg.CustomTypesConfig = {
@@ -22,15 +29,32 @@ const int8AsNumber: pg.CustomTypesConfig = {
     oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-export async function openPostgresStore(connectionString: string, observeTransaction?: TransactionObserver): Promise<{ store: JobStore; feed: RunnableFeed; clock: DatabaseClock }> {
-  const pool = new pg.Pool({ connectionString, max: postgresPoolSize, types: int8AsNumber, connectionTimeoutMillis: 5000 });
-  // An idle connection that dies (database restart) must not crash the process.
+/** Migrates on a connection of its own, with no read timeout: building an index on a large table may take minutes. */
+async function migrate(connectionString: string, timeoutMs: number): Promise<void> {
+  const pool = new pg.Pool({ connectionString, max: 1, connectionTimeoutMillis: timeoutMs });
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const clock = new DatabaseClock(pool);
   try {
     const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db);
     await migrateToLatest(db, postgresDialect, rows[0]!.schema);
+  } finally {
+    await db.destroy();
+  }
+}
+
+export async function openPostgresStore(
+  connectionString: string,
+  { poolSize, timeoutMs }: PostgresOptions = defaultOptions,
+  observeTransaction?: TransactionObserver,
+): Promise<{ store: JobStore; feed: RunnableFeed; clock: DatabaseClock }> {
+  await migrate(connectionString, timeoutMs);
+  const connection = { connectionString, connectionTimeoutMillis: timeoutMs, keepAlive: true };
+  const pool = new pg.Pool({ ...connection, max: poolSize, types: int8AsNumber, query_timeout: timeoutMs });
+  // An idle connection that dies (database restart) must not crash the process.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: discardingPool(pool) }) });
+  const clock = new DatabaseClock(pool);
+  try {
     await clock.start();
   } catch (error) {
     await db.destroy();
@@ -39,7 +63,7 @@ export async function openPostgresStore(connectionString: string, observeTransac
   const transactor = new PostgresTransactor(db);
   return {
     store: new SqlJobStore(observeTransaction ? timedTransactor(transactor, observeTransaction) : transactor, new JobQueries(db, postgresDialect)),
-    feed: new PostgresRunnableFeed(pool, connectionString),
+    feed: new PostgresRunnableFeed(pool, connection),
     clock,
   };
 }

@@ -23,7 +23,7 @@ export class PostgresRunnableFeed implements RunnableFeed {
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly connectionString: string,
+    private readonly connection: pg.ClientConfig,
   ) {}
 
   announce(jobs: readonly RunnableJob[]): void {
@@ -46,9 +46,10 @@ export class PostgresRunnableFeed implements RunnableFeed {
 
   private async listen(): Promise<void> {
     while (!this.closed) {
-      const client = new pg.Client({ connectionString: this.connectionString });
+      const client = new pg.Client(this.connection);
       const lost = new Promise<void>((resolve) => {
-        client.once('error', () => resolve());
+        // `on`, not `once`: a second error with no listener would be an uncaught exception.
+        client.on('error', () => resolve());
         client.once('end', () => resolve());
       });
       try {

@@ -22,7 +22,7 @@ export function translatePostgresError(error: unknown): unknown {
   // Class 22 (data exception): a value the database cannot hold, so the request is at fault.
   if (code?.startsWith('22')) return new InvalidInputError([{ path: '', message: `a value cannot be stored: ${(error as Error).message}` }]);
   const message = (error as Error | null)?.message ?? '';
-  if ((code && (unavailableStates.test(code) || unavailableCodes.has(code))) || /Connection terminated|timeout exceeded when trying to connect/.test(message)) {
+  if ((code && (unavailableStates.test(code) || unavailableCodes.has(code))) || /Connection terminated|timeout exceeded when trying to connect|Query read timeout/.test(message)) {
     return new StoreUnavailableError(`The database is unavailable (${code ?? message}).`);
   }
   return error;

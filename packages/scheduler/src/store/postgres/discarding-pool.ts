@@ -1,0 +1,41 @@
+// The pool kysely draws its connections from. A connection whose query failed below SQL (a
+// read timeout, a dropped socket) is thrown away instead of going back for reuse: after a timeout
+// its query may still be in flight, or its transaction still open, and the next request to borrow
+// it would run behind that.
+import pg from 'pg';
+import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
+
+/** A server error (any SQLSTATE but connection and shutdown classes) leaves the connection usable. */
+function leavesConnectionUsable(error: unknown): boolean {
+  return error instanceof pg.DatabaseError && !/^(08|57P0)/.test(error.code ?? '');
+}
+
+export function discardingPool(pool: pg.Pool): PostgresPool {
+  return {
+    async connect(): Promise<PostgresPoolClient> {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      // pg-pool stops listening while a connection is lent out; an error between two queries
+      // of a transaction would otherwise be an uncaught exception.
+      const onError = (error: Error) => (broken ??= error);
+      client.on('error', onError);
+      return {
+        query: (async (sql: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<unknown>> => {
+          // The rollback after a timed-out statement fails at once instead of timing out as well.
+          if (broken) throw broken;
+          try {
+            return (await client.query(sql, [...parameters])) as PostgresQueryResult<unknown>;
+          } catch (error) {
+            if (!leavesConnectionUsable(error)) broken ??= error as Error;
+            throw error;
+          }
+        }) as PostgresPoolClient['query'],
+        release() {
+          client.off('error', onError);
+          client.release(broken);
+        },
+      };
+    },
+    end: () => pool.end(),
+  };
+}
