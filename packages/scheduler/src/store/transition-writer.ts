@@ -1,6 +1,8 @@
 // Writes the transitions of one store operation: each job's update at once (version-guarded),
 // its events and the per-status counts at the end, so an operation on many jobs costs one
-// multi-row insert and one count update per queue, type and status instead of one per job.
+// multi-row insert and one count update per queue, type and status instead of one per job. On
+// PostgreSQL the count rows are shared by every replica's transactions; updating them last keeps
+// their row locks held only until the commit that follows.
 import { JobConflictError } from '../jobs/job-errors.js';
 import { statusOfState, type JobStatus } from '../jobs/job-status.js';
 import type { EventDraft, Transition } from '../jobs/state-machine.js';
@@ -69,7 +71,9 @@ export class TransitionWriter {
   /** Writes the events and counts gathered; call once, last, inside the same transaction. */
   async finish(): Promise<void> {
     for (const query of this.queries.insertEvents(this.events)) await this.tx.run(query);
-    for (const delta of this.counts.values()) {
+    // In key order, so that concurrent transactions (other replicas) lock the count rows in the same order.
+    for (const key of [...this.counts.keys()].sort()) {
+      const delta = this.counts.get(key)!;
       if (delta.delta !== 0) await this.tx.run(this.queries.adjustCount(delta));
     }
   }
