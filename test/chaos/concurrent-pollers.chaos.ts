@@ -15,7 +15,8 @@ describe('200 concurrent pollers', () => {
   it('lease each of 10,000 jobs exactly once and complete them all', async () => {
     const ledger = new Ledger();
     for (let i = 0; i < jobCount; i += 1000) {
-      const { data } = await foreman.client.POST('/jobs/batch', { body: { jobs: Array.from({ length: 1000 }, () => ({ type: 'chaos.poll' })) } });
+      // Leases long enough that none expires on a loaded machine: a second lease here can only be a race.
+      const { data } = await foreman.client.POST('/jobs/batch', { body: { jobs: Array.from({ length: 1000 }, () => ({ type: 'chaos.poll', lease_ms: 3_600_000 })) } });
       for (const job of data!.jobs) ledger.enqueued(job.id);
     }
     const serverErrors: number[] = [];
