@@ -8,17 +8,40 @@ export const defaults = {
   db: './data/foreman.db',
   sweepIntervalMs: 1000,
   maxBodyBytes: 1024 * 1024,
+  maxPayloadBytes: 256 * 1024,
   logLevel: 'info',
+  insecure: false,
+  rateLimit: 0,
+  maxPollsPerClient: 1000,
+  requestTimeoutMs: 30_000,
 } as const;
 
-const configSchema = z.strictObject({
-  host: z.string().min(1),
-  port: z.coerce.number().pipe(z.int().min(0).max(65_535)),
-  db: z.string().min(1),
-  sweepIntervalMs: z.coerce.number().pipe(z.int().min(10).max(3_600_000)),
-  maxBodyBytes: z.coerce.number().pipe(z.int().min(1024).max(1024 * 1024 * 1024)),
-  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
-});
+const optionalPath = z.string().min(1).optional();
+const wholeNumber = (min: number, max: number) => z.coerce.number().pipe(z.int().min(min).max(max));
+
+const configSchema = z
+  .strictObject({
+    host: z.string().min(1),
+    port: wholeNumber(0, 65_535),
+    db: z.string().min(1),
+    sweepIntervalMs: wholeNumber(10, 3_600_000),
+    maxBodyBytes: wholeNumber(1024, 1024 * 1024 * 1024),
+    maxPayloadBytes: wholeNumber(2, 1024 * 1024 * 1024),
+    logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
+    tokensFile: optionalPath,
+    tokens: z.string().min(1).optional(),
+    insecure: z.union([z.boolean(), z.stringbool()]),
+    tlsCert: optionalPath,
+    tlsKey: optionalPath,
+    rateLimit: z.coerce.number().pipe(z.number().min(0).max(1_000_000)),
+    rateLimitBurst: wholeNumber(1, 10_000_000).optional(),
+    maxPollsPerClient: wholeNumber(1, 1_000_000),
+    requestTimeoutMs: wholeNumber(1000, 3_600_000),
+  })
+  .refine((config) => (config.tlsCert === undefined) === (config.tlsKey === undefined), {
+    message: 'give both --tls-cert and --tls-key, or neither',
+    path: ['tlsCert'],
+  });
 
 export type SchedulerConfig = Readonly<z.output<typeof configSchema>>;
 
@@ -29,8 +52,18 @@ const sources = {
   db: { flag: 'db', env: 'FOREMAN_DB' },
   sweepIntervalMs: { flag: 'sweep-interval-ms', env: 'FOREMAN_SWEEP_INTERVAL_MS' },
   maxBodyBytes: { flag: 'max-body-bytes', env: 'FOREMAN_MAX_BODY_BYTES' },
+  maxPayloadBytes: { flag: 'max-payload-bytes', env: 'FOREMAN_MAX_PAYLOAD_BYTES' },
   logLevel: { flag: 'log-level', env: 'FOREMAN_LOG_LEVEL' },
-} as const satisfies Record<keyof SchedulerConfig, { flag: string; env: string }>;
+  tokensFile: { flag: 'tokens-file', env: 'FOREMAN_TOKENS_FILE' },
+  tokens: { flag: 'tokens', env: 'FOREMAN_TOKENS' },
+  insecure: { flag: 'insecure', env: 'FOREMAN_INSECURE', boolean: true },
+  tlsCert: { flag: 'tls-cert', env: 'FOREMAN_TLS_CERT' },
+  tlsKey: { flag: 'tls-key', env: 'FOREMAN_TLS_KEY' },
+  rateLimit: { flag: 'rate-limit', env: 'FOREMAN_RATE_LIMIT' },
+  rateLimitBurst: { flag: 'rate-limit-burst', env: 'FOREMAN_RATE_LIMIT_BURST' },
+  maxPollsPerClient: { flag: 'max-polls-per-client', env: 'FOREMAN_MAX_POLLS_PER_CLIENT' },
+  requestTimeoutMs: { flag: 'request-timeout-ms', env: 'FOREMAN_REQUEST_TIMEOUT_MS' },
+} as const satisfies Record<keyof SchedulerConfig, { flag: string; env: string; boolean?: true }>;
 
 export const usage = `Usage: foreman-scheduler [options]
 
@@ -40,8 +73,27 @@ Options (each also set by its environment variable):
   --db PATH|URL             FOREMAN_DB                 SQLite database file, or a postgres:// URL (default ${defaults.db})
   --sweep-interval-ms MS    FOREMAN_SWEEP_INTERVAL_MS  how often expired leases are looked for (default ${defaults.sweepIntervalMs})
   --max-body-bytes BYTES    FOREMAN_MAX_BODY_BYTES     largest request body accepted (default ${defaults.maxBodyBytes})
+  --max-payload-bytes BYTES FOREMAN_MAX_PAYLOAD_BYTES  largest payload of one job, as JSON (default ${defaults.maxPayloadBytes})
   --log-level LEVEL         FOREMAN_LOG_LEVEL          trace, debug, info, warn, error, fatal or silent (default ${defaults.logLevel})
-  -h, --help                print this help`;
+
+Security:
+  --tokens-file PATH        FOREMAN_TOKENS_FILE        JSON file of accepted tokens (their SHA-256, name, scopes);
+                                                       re-read when it changes
+  --tokens JSON             FOREMAN_TOKENS             the same document inline
+  --insecure                FOREMAN_INSECURE           allow listening beyond loopback without tokens
+  --tls-cert PATH           FOREMAN_TLS_CERT           PEM certificate (chain): serve HTTPS; needs --tls-key
+  --tls-key PATH            FOREMAN_TLS_KEY            PEM private key of the certificate
+  --rate-limit N            FOREMAN_RATE_LIMIT         requests per second per token, 0 for no limit (default ${defaults.rateLimit})
+  --rate-limit-burst N      FOREMAN_RATE_LIMIT_BURST   requests a token may make at once (default twice --rate-limit)
+  --max-polls-per-client N  FOREMAN_MAX_POLLS_PER_CLIENT  long polls one token (or address, without tokens) may hold
+                                                       open at once (default ${defaults.maxPollsPerClient})
+  --request-timeout-ms MS   FOREMAN_REQUEST_TIMEOUT_MS time a client has to send a whole request (default ${defaults.requestTimeoutMs})
+
+  -h, --help                print this help
+
+Commands:
+  foreman-scheduler token --name NAME --scopes SCOPES [--worker-ids IDS]
+                            makes a new token and prints it with its line for the tokens file`;
 
 export class ConfigError extends Error {}
 
@@ -49,7 +101,9 @@ export class ConfigError extends Error {}
 export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): SchedulerConfig | null {
   let values: Record<string, string | boolean | undefined>;
   try {
-    const options = Object.fromEntries(Object.values(sources).map(({ flag }) => [flag, { type: 'string' as const }]));
+    const options = Object.fromEntries(
+      Object.values(sources).map((source) => [source.flag, { type: 'boolean' in source ? ('boolean' as const) : ('string' as const) }]),
+    );
     ({ values } = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }));
   } catch (error) {
     throw new ConfigError((error as Error).message);

@@ -1,11 +1,16 @@
 // Starts the scheduler: opens the store, starts the background loops, serves HTTP.
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { serve, type ServerType } from '@hono/node-server';
-import type { SchedulerConfig } from './config.js';
+import { ConfigError, type SchedulerConfig } from './config.js';
 import { readContract } from './contract.js';
+import { assertSafeExposure, isLoopback } from './exposure.js';
 import { createApp } from './http/app.js';
+import { TokenListError } from './http/auth/token-list.js';
+import { TokenRegistry } from './http/auth/token-registry.js';
 import { ShutdownGate } from './http/shutdown-gate.js';
 import { JobService } from './job-service.js';
 import { createLogger, type Logger } from './logger.js';
@@ -31,7 +36,37 @@ export interface RunningScheduler {
   close(): Promise<void>;
 }
 
+function openTokens(config: SchedulerConfig, logger: Logger): TokenRegistry | null {
+  try {
+    return TokenRegistry.open(
+      { file: config.tokensFile, inline: config.tokens },
+      {
+        reloaded: (count) => logger.info({ tokens_file: config.tokensFile, tokens: count }, 'tokens file reloaded'),
+        reloadFailed: (error) => logger.error({ err: error, tokens_file: config.tokensFile }, 'tokens file could not be reloaded; the tokens read before stay in force'),
+      },
+    );
+  } catch (error) {
+    if (error instanceof TokenListError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
+function readTls(config: SchedulerConfig): { cert: Buffer; key: Buffer } | null {
+  if (config.tlsCert === undefined || config.tlsKey === undefined) return null;
+  try {
+    return { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) };
+  } catch (error) {
+    throw new ConfigError(`--tls-cert/--tls-key: ${(error as Error).message}`);
+  }
+}
+
 export async function startScheduler(config: SchedulerConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningScheduler> {
+  assertSafeExposure(config);
+  const tls = readTls(config);
+  const tokens = openTokens(config, logger);
+  if (!tokens && !isLoopback(config.host)) {
+    logger.warn({ host: config.host }, 'listening beyond loopback without tokens (--insecure): anyone who can reach this port can use every route');
+  }
   const storage = await openStorage(config.db);
   const service = new JobService({
     store: storage.store,
@@ -47,17 +82,26 @@ export async function startScheduler(config: SchedulerConfig, logger: Logger = c
     shutdown,
     contract: readContract(),
     maxBodyBytes: config.maxBodyBytes,
+    maxPayloadBytes: config.maxPayloadBytes,
+    tokens,
+    rateLimit: config.rateLimit > 0 ? { perSecond: config.rateLimit, burst: config.rateLimitBurst ?? Math.max(1, Math.ceil(2 * config.rateLimit)) } : null,
+    maxPollsPerClient: config.maxPollsPerClient,
     logUnexpected: (error) => logger.error({ err: error }, 'request failed unexpectedly'),
   });
 
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const listening = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(listening));
+    const listen = { fetch: app.fetch, hostname: config.host, port: config.port };
+    // A client trickling its request (slowloris) is cut off; a long poll waits only once its request is whole.
+    const timeouts = { requestTimeout: config.requestTimeoutMs, headersTimeout: Math.min(config.requestTimeoutMs, 60_000), connectionsCheckingInterval: 1000 };
+    const listening = tls
+      ? serve({ ...listen, createServer: createHttpsServer, serverOptions: { ...tls, ...timeouts } }, () => resolve(listening))
+      : serve({ ...listen, serverOptions: timeouts }, () => resolve(listening));
     listening.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const url = `http://${host}:${port}`;
-  logger.info({ url, db: withoutPassword(config.db) }, 'foreman scheduler listening');
+  const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
+  logger.info({ url, db: withoutPassword(config.db), authentication: tokens ? 'tokens' : 'none' }, 'foreman scheduler listening');
 
   let closing: Promise<void> | undefined;
   return {
@@ -77,6 +121,7 @@ export async function startScheduler(config: SchedulerConfig, logger: Logger = c
           await closed;
         }
         await storage.close();
+        tokens?.close();
         logger.info('foreman scheduler stopped');
       })()),
   };

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import type { JobService } from '../../job-service.js';
 import type { ReportOutcome } from '../../store/job-store.js';
+import { assertMayActAs } from '../auth/principal.js';
 import { readBody } from '../read-request.js';
 import { completeInputSchema, heartbeatInputSchema, leaseInputSchema, reportBatchInputSchema, type ReportOutcomeInput } from '../schemas.js';
 import { refusalProblem } from '../problem.js';
@@ -21,6 +22,7 @@ export function workerRoutes(service: JobService): Hono {
 
   routes.post('/next-job', async (c) => {
     const input = await readBody(c, leaseInputSchema);
+    assertMayActAs(c, input.worker_id);
     const jobs = await service.lease({
       workerId: input.worker_id,
       types: input.types ?? null,
@@ -36,6 +38,7 @@ export function workerRoutes(service: JobService): Hono {
   routes.post('/jobs/:id/heartbeat', async (c) => {
     const id = jobIdParam(c.req.param('id'));
     const input = await readBody(c, heartbeatInputSchema);
+    assertMayActAs(c, input.worker_id);
     const progress = input.progress && { current: input.progress.current, total: input.progress.total ?? null, message: input.progress.message ?? null };
     const job = await service.heartbeat({ id, workerId: input.worker_id, version: input.version, progress });
     return c.json({ lease_expires_at: new Date(Number(job.lease_expires_at)).toISOString(), cancel_requested: job.cancel_requested === 1 });
@@ -44,6 +47,7 @@ export function workerRoutes(service: JobService): Hono {
   routes.post('/jobs/:id/complete', async (c) => {
     const id = jobIdParam(c.req.param('id'));
     const input = await readBody(c, completeInputSchema);
+    assertMayActAs(c, input.worker_id);
     const job = await service.report({ id, workerId: input.worker_id, version: input.version, outcome: reportOutcome(input) });
     return c.json(jobView(job));
   });
@@ -52,6 +56,7 @@ export function workerRoutes(service: JobService): Hono {
   // report is applied (or refused) exactly as POST /jobs/{id}/complete would; they share a commit.
   routes.post('/reports', async (c) => {
     const { worker_id, reports } = await readBody(c, reportBatchInputSchema);
+    assertMayActAs(c, worker_id);
     const settled = await Promise.allSettled(
       reports.map((report) => service.report({ id: report.id, workerId: worker_id, version: report.version, outcome: reportOutcome(report) })),
     );
