@@ -46,21 +46,25 @@ export async function startTestScheduler(flags: string[] = []): Promise<TestSche
 export interface SchedulerProcess {
   url: string;
   child: ChildProcess;
+  /** Every log entry it wrote, as it writes them. */
+  logs: Array<{ level: number; msg: string }>;
   /** Resolves with the exit code (or signal) once the process is gone. */
   exited: Promise<number | NodeJS.Signals | null>;
 }
 
 /** Starts `foreman-scheduler` as a child process and waits until it listens. */
-export async function spawnScheduler(db: string, flags: string[] = []): Promise<SchedulerProcess> {
-  const child = spawn(process.execPath, [schedulerBin, '--port', '0', '--db', db, ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function spawnScheduler(db: string, flags: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<SchedulerProcess> {
+  const child = spawn(process.execPath, [schedulerBin, '--port', '0', '--db', db, ...flags], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const exited = watchChild(child);
+  const logs: SchedulerProcess['logs'] = [];
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
-      const entry = JSON.parse(line) as { msg?: string; url?: string };
+      const entry = JSON.parse(line) as { level: number; msg: string; url?: string };
+      logs.push(entry);
       if (entry.msg === 'foreman scheduler listening' && entry.url) resolve(entry.url);
     });
     void exited.then((code) => reject(new Error(`foreman-scheduler exited (${String(code)}) before listening`)));
   });
-  return { url, child, exited };
+  return { url, child, logs, exited };
 }
