@@ -67,7 +67,10 @@ export async function startScheduler(config: SchedulerConfig, logger: Logger = c
   if (!tokens && !isLoopback(config.host)) {
     logger.warn({ host: config.host }, 'listening beyond loopback without tokens (--insecure): anyone who can reach this port can use every route');
   }
-  const storage = await openStorage(config.db);
+  const storage = await openStorage(config.db).catch((error: unknown) => {
+    tokens?.close();
+    throw error;
+  });
   const service = new JobService({
     store: storage.store,
     feed: storage.feed,
