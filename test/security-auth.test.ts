@@ -1,5 +1,6 @@
 // Tokens and scopes over real HTTP: every route without a token, with a bad one and with the
 // wrong scope; worker ids bound to tokens; another worker's lease; revocation by editing the file.
+import { writeFileSync } from 'node:fs';
 import { createForemanClient, type ForemanClient, type Job } from '@foreman/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { routeAccess } from '../packages/scheduler/src/http/auth/route-scopes.js';
@@ -183,5 +184,12 @@ describe('revocation', () => {
     const refused = await eventually(async () => (await as(temporary).GET('/stats')).response.status, (status) => status === 401);
     expect(refused).toBe(401);
     expect((await as(producer).GET('/stats')).response.status).toBe(200);
+  });
+
+  it('keeps the tokens read before when the file is rewritten invalid', async () => {
+    writeFileSync(tokens.path, '{"tokens": [ oops');
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect((await as(producer).GET('/stats')).response.status).toBe(200);
+    tokens.write([producer, worker, boundWorker, admin]);
   });
 });
