@@ -13,7 +13,7 @@ export const defaults = {
   insecure: false,
   rateLimit: 0,
   maxPollsPerClient: 1000,
-  requestTimeoutMs: 30_000,
+  requestTimeoutMs: 60_000,
 } as const;
 
 const optionalPath = z.string().min(1).optional();

@@ -95,7 +95,11 @@ export async function startScheduler(config: SchedulerConfig, logger: Logger = c
   const server = await new Promise<ServerType>((resolve, reject) => {
     const listen = { fetch: app.fetch, hostname: config.host, port: config.port };
     // A client trickling its request (slowloris) is cut off; a long poll waits only once its request is whole.
-    const timeouts = { requestTimeout: config.requestTimeoutMs, headersTimeout: Math.min(config.requestTimeoutMs, 60_000), connectionsCheckingInterval: 1000 };
+    const timeouts = {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(config.requestTimeoutMs, 60_000),
+      connectionsCheckingInterval: Math.min(30_000, Math.ceil(config.requestTimeoutMs / 2)),
+    };
     const listening = tls
       ? serve({ ...listen, createServer: createHttpsServer, serverOptions: { ...tls, ...timeouts } }, () => resolve(listening))
       : serve({ ...listen, serverOptions: timeouts }, () => resolve(listening));
