@@ -19,7 +19,7 @@ export interface TokenRegistryEvents {
 }
 
 /** How often the tokens file's modification time is checked. */
-export const tokensFilePollMs = 500;
+const tokensFilePollMs = 500;
 
 export class TokenRegistry {
   private fileTokens: KnownToken[];
