@@ -102,7 +102,7 @@ describe('reports', () => {
     await enqueue(foreman.client, { type: 't' });
     const leased = await leaseOne(foreman.client, 'owner');
     const { response } = await complete(foreman.client, { ...leased, worker_id: 'intruder' });
-    expect(response.status).toBe(409);
+    expect(response.status).toBe(403);
     expect((await getJob(foreman.client, leased.id)).status).toBe('running');
   });
 

@@ -56,8 +56,12 @@ export interface SchedulerProcess {
  * Starts `foreman-scheduler` as a child process and waits until it serves the API, or with
  * `until: 'port'` only until its port is open (the database may still be opening).
  */
-export async function spawnScheduler(db: string, flags: string[] = [], { until = 'api' }: { until?: 'api' | 'port' } = {}): Promise<SchedulerProcess> {
-  const child = spawn(process.execPath, [schedulerBin, '--port', '0', '--db', db, ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function spawnScheduler(
+  db: string,
+  flags: string[] = [],
+  { until = 'api', env = {} }: { until?: 'api' | 'port'; env?: NodeJS.ProcessEnv } = {},
+): Promise<SchedulerProcess> {
+  const child = spawn(process.execPath, [schedulerBin, '--port', '0', '--db', db, ...flags], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const exited = watchChild(child);
   const logs: Array<Record<string, unknown>> = [];
   const awaited = until === 'api' ? 'foreman scheduler listening' : 'foreman scheduler opening the database';

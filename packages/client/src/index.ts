@@ -26,6 +26,8 @@ export const maxNameLength = 128;
 export interface ForemanClientOptions extends Omit<ClientOptions, 'baseUrl'> {
   /** The scheduler's base URL, e.g. `http://127.0.0.1:8080`. */
   url: string;
+  /** A token made with `foreman-scheduler token`, sent as `Authorization: Bearer <token>`. */
+  token?: string;
 }
 
 /**
@@ -33,12 +35,22 @@ export interface ForemanClientOptions extends Omit<ClientOptions, 'baseUrl'> {
  * on a problem response; network failures reject.
  *
  * @example
- * const foreman = createForemanClient({ url: 'http://127.0.0.1:8080' });
+ * const foreman = createForemanClient({ url: 'https://foreman.internal:8080', token: process.env.FOREMAN_TOKEN });
  * const { data, error } = await foreman.POST('/jobs', { body: { type: 'email.send', payload: { to: 'a@b.c' } } });
  */
 export function createForemanClient(options: ForemanClientOptions) {
-  const { url, ...rest } = options;
-  return createFetchClient<paths>({ ...rest, baseUrl: url.replace(/\/+$/, '') });
+  const { url, token, ...rest } = options;
+  const client = createFetchClient<paths>({ ...rest, baseUrl: url.replace(/\/+$/, '') });
+  if (token !== undefined) {
+    const authorization = `Bearer ${token}`;
+    client.use({
+      onRequest({ request }) {
+        request.headers.set('authorization', authorization);
+        return request;
+      },
+    });
+  }
+  return client;
 }
 
 export type ForemanClient = ReturnType<typeof createForemanClient>;

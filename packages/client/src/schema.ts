@@ -164,7 +164,8 @@ export type paths = {
          * Extend a lease and report progress
          * @description Extends the lease by the job's `lease_ms`. A `409` means the worker no longer
          *     holds this lease (it expired, the job was re-leased, cancelled or finished) and
-         *     must stop the job without reporting it.
+         *     must stop the job without reporting it. A `403` means the current lease belongs to
+         *     another worker id.
          */
         post: operations["heartbeatJob"];
         delete?: never;
@@ -191,6 +192,7 @@ export type paths = {
          *     agent handing the job back as it stops) makes it pending at once, without the backoff
          *     and without counting the interrupted attempt.
          *
+         *     A report for the current lease from another worker id answers `403` and records nothing.
          *     A report for a `version` that is not the job's current lease answers `409`
          *     with the job's current `job_status` and `job_version` and leaves the job untouched;
          *     the refused result or error is still kept in the job's events as superseded.
@@ -217,7 +219,7 @@ export type paths = {
          * Report the outcomes of several attempts in one request
          * @description Each report is applied or refused exactly as `POST /jobs/{id}/complete` would apply or
          *     refuse it, and they share one durable commit. `results[i]` answers `reports[i]`: its
-         *     `status` is the HTTP status the single report would have got (200, 404 or 409), with the
+         *     `status` is the HTTP status the single report would have got (200, 403, 404 or 409), with the
          *     job as it now stands or the problem. A database outage fails the whole request (`503`),
          *     so it can be retried as a whole.
          *
@@ -575,7 +577,7 @@ export type components = {
              * @description What `POST /jobs/{id}/complete` would have answered for this report.
              * @enum {integer}
              */
-            status: 200 | 404 | 409;
+            status: 200 | 403 | 404 | 409;
             /** @description The job as it now stands, when the report was applied. */
             job: components["schemas"]["Job"] | null;
             /** @description Why the report was refused; for 409 with `job_status` and `job_version`. */
@@ -689,6 +691,41 @@ export type components = {
         };
     };
     responses: {
+        /** @description No bearer token was sent, or it is not a valid token. */
+        Unauthorized: {
+            headers: {
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The token lacks the scope this operation needs, acts as a worker id it is not bound to,
+         *     or (heartbeat and reports) the job's current lease belongs to another worker.
+         */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The token made more requests than its rate allows, or holds too many long polls at
+         *     once; retry after `Retry-After` seconds.
+         */
+        TooManyRequests: {
+            headers: {
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The request is malformed; `errors` names each offending field. */
         BadRequest: {
             headers: {
@@ -728,7 +765,10 @@ export type components = {
                 "application/problem+json": components["schemas"]["ConflictProblem"];
             };
         };
-        /** @description The request body is larger than the scheduler accepts. */
+        /**
+         * @description The request body, or a job's payload, is larger than the scheduler accepts; for a
+         *     payload, `errors` names the job's field.
+         */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -802,6 +842,9 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -837,8 +880,11 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -865,8 +911,11 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -891,7 +940,10 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -916,7 +968,10 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -950,9 +1005,12 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -981,10 +1039,13 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1011,8 +1072,11 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1041,10 +1105,13 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1073,10 +1140,13 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1103,8 +1173,11 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1126,6 +1199,9 @@ export interface operations {
                     "application/json": components["schemas"]["WorkerList"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1147,6 +1223,9 @@ export interface operations {
                     "application/json": components["schemas"]["Stats"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1171,7 +1250,10 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["WorkerNotFound"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1196,7 +1278,10 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["WorkerNotFound"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1267,6 +1352,9 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getContract: {

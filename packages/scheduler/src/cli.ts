@@ -1,26 +1,49 @@
-// `foreman-scheduler`: parses the settings, starts, and stops cleanly on SIGTERM or SIGINT.
+// `foreman-scheduler`: parses the settings, starts, and stops cleanly on SIGTERM or SIGINT;
+// `foreman-scheduler token` makes a token.
 import { ConfigError, parseConfig, usage } from './config.js';
 import { createLogger } from './logger.js';
 import { startScheduler } from './main.js';
+import { mintToken, printMintedToken, tokenUsage } from './token-command.js';
+
+function refuse(error: unknown, help: string): never {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`foreman-scheduler: ${error.message}\n\n${help}\n`);
+  process.exit(2);
+}
+
+function runTokenCommand(argv: string[]): void {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${tokenUsage}\n`);
+    return;
+  }
+  try {
+    process.stdout.write(`${printMintedToken(mintToken(argv))}\n`);
+  } catch (error) {
+    refuse(error, tokenUsage);
+  }
+}
 
 /** The longest a graceful shutdown may take before the process exits regardless. */
 const shutdownDeadlineMs = 30_000;
 
 export async function runCli(argv: string[]): Promise<void> {
+  if (argv[0] === 'token') return runTokenCommand(argv.slice(1));
   let config;
   try {
     config = parseConfig(argv);
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`foreman-scheduler: ${error.message}\n\n${usage}\n`);
-    process.exit(2);
+    refuse(error, usage);
   }
   if (!config) {
     process.stdout.write(`${usage}\n`);
     return;
   }
   const logger = createLogger(config.logLevel);
-  const scheduler = await startScheduler(config, logger);
+  const scheduler = await startScheduler(config, logger).catch((error: unknown) => {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`foreman-scheduler: ${error.message}\n`);
+    process.exit(2);
+  });
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     // Requests get 10 s to finish; past this, something (a database that stopped answering, say)

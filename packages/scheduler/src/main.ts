@@ -1,11 +1,16 @@
 // Starts the scheduler: opens the store, starts the background loops, serves HTTP.
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { serve, type ServerType } from '@hono/node-server';
-import type { SchedulerConfig } from './config.js';
+import { ConfigError, type SchedulerConfig } from './config.js';
 import { readContract } from './contract.js';
+import { assertSafeExposure, isLoopback } from './exposure.js';
 import { createApp, createStartingApp } from './http/app.js';
+import { TokenListError } from './http/auth/token-list.js';
+import { TokenRegistry } from './http/auth/token-registry.js';
 import { Readiness } from './http/readiness.js';
 import { ShutdownGate } from './http/shutdown-gate.js';
 import { JobService } from './job-service.js';
@@ -37,19 +42,58 @@ export interface RunningScheduler {
   close(): Promise<void>;
 }
 
+function openTokens(config: SchedulerConfig, logger: Logger): TokenRegistry | null {
+  try {
+    return TokenRegistry.open(
+      { file: config.tokensFile, inline: config.tokens },
+      {
+        reloaded: (count) => logger.info({ tokens_file: config.tokensFile, tokens: count }, 'tokens file reloaded'),
+        reloadFailed: (error) => logger.error({ err: error, tokens_file: config.tokensFile }, 'tokens file could not be reloaded; the tokens read before stay in force'),
+      },
+    );
+  } catch (error) {
+    if (error instanceof TokenListError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
+function readTls(config: SchedulerConfig): { cert: Buffer; key: Buffer } | null {
+  if (config.tlsCert === undefined || config.tlsKey === undefined) return null;
+  try {
+    return { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) };
+  } catch (error) {
+    throw new ConfigError(`--tls-cert/--tls-key: ${(error as Error).message}`);
+  }
+}
+
 export async function startScheduler(config: SchedulerConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningScheduler> {
+  assertSafeExposure(config);
+  const tls = readTls(config);
+  const tokens = openTokens(config, logger);
+  if (!tokens && !isLoopback(config.host)) {
+    logger.warn({ host: config.host }, 'listening beyond loopback without tokens (--insecure): anyone who can reach this port can use every route');
+  }
   const metrics = new SchedulerMetrics();
   const readiness = new Readiness();
   // The port opens before the database does, so that probes see a migration as "not ready"
   // rather than as a refused connection; the API answers 503 until the store is open.
-  let handle: (request: Request) => Response | Promise<Response> = createStartingApp({ logger, metrics, readiness }).fetch;
+  let handle: (request: Request) => Response | Promise<Response> = createStartingApp({ logger, metrics, readiness, tokens }).fetch;
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const listening = serve({ fetch: (request) => handle(request), hostname: config.host, port: config.port }, () => resolve(listening));
+    const listen = { fetch: (request: Request) => handle(request), hostname: config.host, port: config.port };
+    // A client trickling its request (slowloris) is cut off; a long poll waits only once its request is whole.
+    const timeouts = {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(config.requestTimeoutMs, 60_000),
+      connectionsCheckingInterval: Math.min(30_000, Math.ceil(config.requestTimeoutMs / 2)),
+    };
+    const listening = tls
+      ? serve({ ...listen, createServer: createHttpsServer, serverOptions: { ...tls, ...timeouts } }, () => resolve(listening))
+      : serve({ ...listen, serverOptions: timeouts }, () => resolve(listening));
     listening.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const url = `http://${host}:${port}`;
+  const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
   logger.info({ url }, 'foreman scheduler opening the database');
 
   const onBackgroundError = (error: unknown) => logger.error({ err: error }, 'background loop failed; it will run again');
@@ -60,6 +104,7 @@ export async function startScheduler(config: SchedulerConfig, logger: Logger = c
       observeTransaction: (outcome, seconds) => metrics.observeTransaction(outcome, seconds),
     });
   } catch (error) {
+    tokens?.close();
     await new Promise((resolve) => server.close(resolve));
     throw error;
   }
@@ -84,11 +129,24 @@ export async function startScheduler(config: SchedulerConfig, logger: Logger = c
   retention.start();
   metrics.attach({ readStats: () => service.getStats(), longPollsWaiting: () => service.waiters.waiting, now: service.now });
   const shutdown = new ShutdownGate();
-  const app = createApp({ service, drains, shutdown, contract: readContract(), maxBodyBytes: config.maxBodyBytes, logger, metrics, readiness });
+  const app = createApp({
+    service,
+    drains,
+    shutdown,
+    contract: readContract(),
+    maxBodyBytes: config.maxBodyBytes,
+    maxPayloadBytes: config.maxPayloadBytes,
+    tokens,
+    rateLimit: config.rateLimit > 0 ? { perSecond: config.rateLimit, burst: config.rateLimitBurst ?? Math.max(1, Math.ceil(2 * config.rateLimit)) } : null,
+    maxPollsPerClient: config.maxPollsPerClient,
+    logger,
+    metrics,
+    readiness,
+  });
   handle = app.fetch;
   const store = storage.store;
   readiness.serving(() => store.ping());
-  logger.info({ url, db: withoutPassword(config.db) }, 'foreman scheduler listening');
+  logger.info({ url, db: withoutPassword(config.db), authentication: tokens ? 'tokens' : 'none' }, 'foreman scheduler listening');
 
   let closing: Promise<void> | undefined;
   return {
@@ -113,6 +171,7 @@ export async function startScheduler(config: SchedulerConfig, logger: Logger = c
           await closed;
         }
         await storage.close();
+        tokens?.close();
         logger.info('foreman scheduler stopped');
       })()),
   };

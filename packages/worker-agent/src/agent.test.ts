@@ -167,6 +167,17 @@ describe('heartbeats', () => {
     expect(reportsOf(job.id)).toEqual([]);
     expect(records.some((record) => record.job_id === job.id && record.code === 'lease_lost')).toBe(true);
   });
+
+  it('on 403 (the lease is another worker\'s) aborts the handler as lost', async () => {
+    const aborted: AbortSignal[] = [];
+    const { agent, records } = await startAgent({ handlers: [untilAborted(aborted)] });
+    const job = fake.enqueue({ type: 'wait', lease_ms: 150 });
+    await waitFor('the lease', () => fake.running() === 1);
+    fake.leaseToAnother(job.id);
+    await waitFor('the abort', () => aborted.length === 1);
+    await waitFor('the slot to free', () => agent.running === 0);
+    expect(records.some((record) => record.job_id === job.id && record.code === 'lease_lost')).toBe(true);
+  });
 });
 
 describe('timeouts', () => {

@@ -31,6 +31,11 @@ describe('parseCliArgs', () => {
     expect(args.handlerPaths).toEqual(['./jobs.js']);
   });
 
+  it('reads the token and the CA file from flags or FOREMAN_TOKEN and FOREMAN_CA_FILE', () => {
+    expect(parseCliArgs(['--token', 'fmn_a', '--ca-file', '/etc/ca.pem'], {}).options).toMatchObject({ token: 'fmn_a', caFile: '/etc/ca.pem' });
+    expect(parseCliArgs([], { FOREMAN_TOKEN: 'fmn_b', FOREMAN_CA_FILE: '/ca.pem' }).options).toMatchObject({ token: 'fmn_b', caFile: '/ca.pem' });
+  });
+
   it('accepts repeated and comma-separated lists, without duplicates', () => {
     const args = parseCliArgs(['--types', 'a,b', '--types', 'c', '--types', 'a', '--handlers', 'x.js', '--handlers', 'y.js'], {});
     expect(args.options.types).toEqual(['a', 'b', 'c']);

@@ -21,6 +21,8 @@ Runs jobs leased from a Foreman scheduler. Flags win over environment variables.
                                                            FOREMAN_SHUTDOWN_GRACE_MS (default ${DEFAULTS.shutdownGraceMs})
   --file-root DIR            enable the built-in "file" job, confined to DIR  FOREMAN_FILE_ROOT
   --log-level LEVEL          ${LOG_LEVELS.join('|')}  FOREMAN_LOG_LEVEL (default ${DEFAULTS.logLevel})
+  --token TOKEN              bearer token for the scheduler (prefer the environment variable)  FOREMAN_TOKEN
+  --ca-file PATH             PEM CA certificate(s) to trust for an https:// scheduler URL      FOREMAN_CA_FILE
   -h, --help                 print this help
 
 --types, --queues and --handlers may be repeated or comma-separated.
@@ -38,6 +40,8 @@ const FLAGS = {
   'shutdown-grace-ms': { type: 'string' },
   'file-root': { type: 'string' },
   'log-level': { type: 'string' },
+  token: { type: 'string' },
+  'ca-file': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -93,6 +97,8 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
       shutdownGraceMs: whole('shutdown-grace-ms'),
       fileRoot: text('file-root'),
       logLevel,
+      token: text('token'),
+      caFile: text('ca-file'),
     },
   };
 }

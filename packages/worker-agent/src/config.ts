@@ -50,6 +50,10 @@ export const agentOptionsSchema = z.strictObject({
   logger: z
     .custom<Logger>((value) => typeof (value as { child?: unknown } | null)?.child === 'function', 'must be a pino logger')
     .optional(),
+  /** Sent as `Authorization: Bearer <token>` with every request to the scheduler. */
+  token: z.string().min(1).optional(),
+  /** PEM file of the CA that issued the scheduler's HTTPS certificate, when it is a private one. */
+  caFile: z.string().min(1).optional(),
   /** Used for every request to the scheduler (not by the http handler). */
   fetch: z.custom<FetchLike>((value) => typeof value === 'function', 'must be a fetch function').optional(),
 });

@@ -45,7 +45,8 @@ export function startHeartbeat(job: Job, deps: HeartbeatDeps): Heartbeat {
         if (progress === sending) progress = undefined;
         if (data.cancel_requested) deps.onCancelRequested();
         if (data.drain) deps.onDrain();
-      } else if (response.status === 409 || response.status === 404) {
+      } else if (response.status === 409 || response.status === 404 || response.status === 403) {
+        // 403: the lease is another worker's (or this token may no longer act as this worker).
         deps.onLeaseLost(response.status);
       } else if (response.status >= 500) {
         outage.failed(`HTTP ${response.status} on heartbeat of job ${job.id}`);

@@ -1,10 +1,14 @@
-// The HTTP API: routes, the body limit, and the one place errors become problem responses.
+// The HTTP API: routes, authentication and limits, and the one place errors become problem responses.
 import { Hono } from 'hono';
 import type { JobService } from '../job-service.js';
 import type { WorkerDrains } from '../loops/worker-drains.js';
 import type { Logger } from '../logger.js';
 import type { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
+import { authenticate } from './auth/authenticate.js';
+import type { TokenRegistry } from './auth/token-registry.js';
 import { bodyLimit } from './body-limit.js';
+import { pollLimit } from './poll-limit.js';
+import { rateLimit, type RateLimit } from './rate-limit.js';
 import type { ShutdownGate } from './shutdown-gate.js';
 import { problemForError, problemResponse, problemTypes } from './problem.js';
 import type { Readiness } from './readiness.js';
@@ -20,6 +24,8 @@ export interface ProbeOptions {
   logger: Logger;
   metrics: SchedulerMetrics;
   readiness: Readiness;
+  /** Null: no tokens are configured and every route is open. */
+  tokens: TokenRegistry | null;
 }
 
 export interface AppOptions extends ProbeOptions {
@@ -27,25 +33,35 @@ export interface AppOptions extends ProbeOptions {
   drains: WorkerDrains;
   contract: string;
   maxBodyBytes: number;
+  maxPayloadBytes: number;
+  /** Null: requests are not rate-limited. */
+  rateLimit: RateLimit | null;
+  maxPollsPerClient: number;
   shutdown: ShutdownGate;
 }
 
-/** Request ids, logs, metrics and the probes; the probes answer even while the scheduler shuts down. */
-function baseApp({ logger, metrics, readiness }: ProbeOptions): Hono {
+/**
+ * Request ids, logs, metrics, authentication and the probes; the probes answer even while the
+ * scheduler shuts down. Health checks are open; metrics need a token when tokens exist.
+ */
+function baseApp({ logger, metrics, readiness, tokens }: ProbeOptions): Hono {
   const app = new Hono();
   app.use(requestContext({ logger, metrics }));
+  if (tokens) app.use(authenticate(tokens));
   app.route('/', probeRoutes({ readiness, metrics }));
   app.onError((error, c) => problemForError(c, error, (unexpected) => c.var.log.error({ err: unexpected }, 'request failed unexpectedly')));
   return app;
 }
 
-export function createApp({ service, drains, contract, maxBodyBytes, shutdown, ...probes }: AppOptions): Hono {
+export function createApp({ service, drains, contract, maxBodyBytes, maxPayloadBytes, rateLimit: limit, maxPollsPerClient, shutdown, ...probes }: AppOptions): Hono {
   const app = baseApp(probes);
 
   app.use(shutdown.middleware());
+  if (limit) app.use(rateLimit(limit));
   app.use(bodyLimit(maxBodyBytes));
+  app.use('/next-job', pollLimit(maxPollsPerClient));
 
-  app.route('/', jobRoutes(service));
+  app.route('/', jobRoutes(service, maxPayloadBytes));
   app.route('/', workerRoutes(service, drains));
   app.route('/', drainRoutes(drains));
   app.route('/', operationsRoutes(service, contract));

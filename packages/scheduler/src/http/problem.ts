@@ -1,7 +1,8 @@
 // RFC 9457 problem details: the one shape every error response takes.
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { InvalidInputError, JobConflictError, JobNotFoundError, StoreUnavailableError, type FieldError } from '../jobs/job-errors.js';
+import { InvalidInputError, JobConflictError, JobNotFoundError, LeaseOwnerError, PayloadTooLargeError, StoreUnavailableError, type FieldError } from '../jobs/job-errors.js';
+import { ForbiddenError } from './auth/forbidden-error.js';
 import { UnsupportedMediaTypeError } from './read-request.js';
 
 export interface Problem {
@@ -15,10 +16,13 @@ export interface Problem {
 
 export const problemTypes = {
   invalidInput: 'urn:foreman:problem:invalid-input',
+  unauthorized: 'urn:foreman:problem:unauthorized',
+  forbidden: 'urn:foreman:problem:forbidden',
   notFound: 'urn:foreman:problem:not-found',
   conflict: 'urn:foreman:problem:conflict',
   tooLarge: 'urn:foreman:problem:payload-too-large',
   unsupportedMediaType: 'urn:foreman:problem:unsupported-media-type',
+  tooManyRequests: 'urn:foreman:problem:too-many-requests',
   unavailable: 'urn:foreman:problem:unavailable',
   internal: 'urn:foreman:problem:internal',
 } as const;
@@ -32,8 +36,13 @@ export function invalidInput(errors: FieldError[]): Problem {
   return { type: problemTypes.invalidInput, title: 'The request is invalid', status: 400, detail, errors };
 }
 
-/** The problem for a request refused because of the job's state (404, 409), or null for any other error. */
+export function forbidden(detail: string): Problem {
+  return { type: problemTypes.forbidden, title: 'Forbidden', status: 403, detail };
+}
+
+/** The problem for a request refused because of the job's state or lease (403, 404, 409), or null for any other error. */
 export function refusalProblem(error: unknown): Problem | null {
+  if (error instanceof LeaseOwnerError || error instanceof ForbiddenError) return forbidden(error.message);
   if (error instanceof JobNotFoundError) {
     return { type: problemTypes.notFound, title: 'No such job', status: 404, detail: error.message };
   }
@@ -53,6 +62,9 @@ export function refusalProblem(error: unknown): Problem | null {
 /** Maps the domain errors to problem responses; anything else is a 500 that gets logged. */
 export function problemForError(c: Context, error: unknown, logUnexpected: (error: unknown) => void): Response {
   if (error instanceof InvalidInputError) return problemResponse(c, invalidInput(error.errors));
+  if (error instanceof PayloadTooLargeError) {
+    return problemResponse(c, { type: problemTypes.tooLarge, title: 'Payload too large', status: 413, detail: error.message, errors: error.errors });
+  }
   if (error instanceof UnsupportedMediaTypeError) {
     return problemResponse(c, { type: problemTypes.unsupportedMediaType, title: 'Unsupported media type', status: 415, detail: error.message });
   }

@@ -26,10 +26,29 @@ export class JobConflictError extends Error {
   }
 }
 
+/** A worker reported for, or heartbeated, a job whose current lease belongs to another worker. */
+export class LeaseOwnerError extends Error {
+  readonly code = 'lease_owner';
+  constructor(
+    readonly jobId: string,
+    readonly workerId: string,
+  ) {
+    super(`The job ${JSON.stringify(jobId)} is leased to another worker than ${JSON.stringify(workerId)}.`);
+  }
+}
+
 export class InvalidInputError extends Error {
   readonly code = 'invalid_input';
   constructor(readonly errors: FieldError[]) {
     super(errors.map((e) => `${e.path || '(body)'}: ${e.message}`).join('; '));
+  }
+}
+
+/** A job's payload is larger than the scheduler accepts. */
+export class PayloadTooLargeError extends Error {
+  readonly code = 'payload_too_large';
+  constructor(readonly errors: FieldError[]) {
+    super(errors.map((e) => `${e.path}: ${e.message}`).join('; '));
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobRow } from '../store/schema.js';
-import { JobConflictError } from './job-errors.js';
+import { JobConflictError, LeaseOwnerError } from './job-errors.js';
 import * as machine from './state-machine.js';
 
 const now = 1_800_000_000_000;
@@ -43,7 +43,7 @@ describe('assertHoldsLease', () => {
   it('accepts the lease holder at the leased version only', () => {
     expect(() => machine.assertHoldsLease(running(), { workerId: 'w', version: 2 })).not.toThrow();
     expect(() => machine.assertHoldsLease(running(), { workerId: 'w', version: 1 })).toThrow(JobConflictError);
-    expect(() => machine.assertHoldsLease(running(), { workerId: 'other', version: 2 })).toThrow(JobConflictError);
+    expect(() => machine.assertHoldsLease(running(), { workerId: 'other', version: 2 })).toThrow(LeaseOwnerError);
     expect(() => machine.assertHoldsLease(running({ state: 'completed' }), { workerId: 'w', version: 2 })).toThrow(JobConflictError);
   });
 });

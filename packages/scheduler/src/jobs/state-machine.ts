@@ -4,7 +4,7 @@
 import type { NewJob } from '../store/job-store.js';
 import type { JobRow } from '../store/schema.js';
 import { backoffDelayMs } from './backoff.js';
-import { JobConflictError } from './job-errors.js';
+import { JobConflictError, LeaseOwnerError } from './job-errors.js';
 import { isTerminal, statusOfState } from './job-status.js';
 
 export type JobEventType =
@@ -99,13 +99,16 @@ export function lease(job: JobRow, { workerId, now }: { workerId: string; now: n
   );
 }
 
-/** Refuses a heartbeat or report that does not hold the job's current lease. */
+/**
+ * Refuses a heartbeat or report that does not hold the job's current lease: a stale version is a
+ * conflict (the worker lost the job), the current version claimed by another worker is not its to touch.
+ */
 export function assertHoldsLease(job: JobRow, { workerId, version }: { workerId: string; version: number }): void {
   if (job.state !== 'running' || job.version !== version) {
     throw conflict(job, `Version ${version} is not the job's current lease (the job is ${statusOfState(job.state)} at version ${job.version}).`);
   }
   if (job.worker_id !== workerId) {
-    throw conflict(job, `The lease at version ${version} belongs to another worker.`);
+    throw new LeaseOwnerError(job.id, workerId);
   }
 }
 

@@ -1,5 +1,5 @@
 // The storage interface the scheduler speaks: one verb per operation, each a single transaction.
-import type { JobConflictError, JobNotFoundError } from '../jobs/job-errors.js';
+import type { JobConflictError, JobNotFoundError, LeaseOwnerError } from '../jobs/job-errors.js';
 import type { JobStatus } from '../jobs/job-status.js';
 import type { AttemptError, Progress } from '../jobs/state-machine.js';
 import type { JobEventRow, JobRow, NewJobRow, WorkerRow } from './schema.js';
@@ -37,8 +37,8 @@ export interface JobReport {
   outcome: ReportOutcome;
 }
 
-/** Each report applied (the job as it now stands) or refused (the job moved on, or never was). */
-export type SettledReport = { job: JobRow } | { refused: JobConflictError | JobNotFoundError };
+/** Each report applied (the job as it now stands) or refused (the job moved on, never was, or is another worker's). */
+export type SettledReport = { job: JobRow } | { refused: JobConflictError | JobNotFoundError | LeaseOwnerError };
 
 export interface ReportsResult {
   settled: SettledReport[];

@@ -1,6 +1,6 @@
 // The job store over SQL: each operation reads the job, asks the state machine for the
 // transition and writes it guarded by the version it read, all in one transaction.
-import { JobConflictError, JobNotFoundError } from '../jobs/job-errors.js';
+import { JobConflictError, JobNotFoundError, LeaseOwnerError } from '../jobs/job-errors.js';
 import type { JobStatus } from '../jobs/job-status.js';
 import * as machine from '../jobs/state-machine.js';
 import type {
@@ -114,6 +114,8 @@ export class SqlJobStore implements JobStore {
     try {
       machine.assertHoldsLease(job, { workerId, version });
     } catch (error) {
+      // Another worker's lease is not this worker's business: refused, and nothing is recorded.
+      if (error instanceof LeaseOwnerError) return { refused: error };
       if (!(error instanceof JobConflictError)) throw error;
       if (await this.isRepeatedReport(writer, { jobId: id, version, workerId, status: outcome.status })) return { job };
       // The refused work is kept in the history, so no result is silently thrown away.

@@ -27,6 +27,8 @@ export interface FakeScheduler {
   enqueue(job: Partial<Job> & { type: string }): Job;
   /** Next heartbeats of this job answer cancel_requested: true. */
   cancel(id: string): void;
+  /** Heartbeats of this job answer 403 from now on: its lease belongs to another worker. */
+  leaseToAnother(id: string): void;
   /** Heartbeats and reports of this job answer 409 from now on. */
   loseLease(id: string): void;
   /** The next n reports answer 503. */
@@ -43,6 +45,7 @@ export async function startFakeScheduler(): Promise<FakeScheduler> {
   const pending: Job[] = [];
   const running = new Map<string, Job>();
   const lost = new Set<string>();
+  const leasedToAnother = new Set<string>();
   const waiters = new Set<Waiter>();
   let reportFailures = 0;
   let draining = false;
@@ -108,6 +111,7 @@ export async function startFakeScheduler(): Promise<FakeScheduler> {
     if (first === 'jobs' && id && action === 'heartbeat') {
       fake.heartbeats.push({ at, id, body });
       const job = running.get(id);
+      if (leasedToAnother.has(id)) return problem(res, 403);
       if (!job || lost.has(id)) return problem(res, 409, { job_status: job?.status ?? 'pending', job_version: 1 });
       return send(res, 200, { lease_expires_at: new Date(at + job.lease_ms).toISOString(), cancel_requested: job.cancel_requested, drain: draining });
     }
@@ -193,6 +197,9 @@ export async function startFakeScheduler(): Promise<FakeScheduler> {
     cancel(id) {
       const job = running.get(id);
       if (job) job.cancel_requested = true;
+    },
+    leaseToAnother(id) {
+      leasedToAnother.add(id);
     },
     loseLease(id) {
       lost.add(id);

@@ -4,7 +4,9 @@ import { InvalidInputError, JobNotFoundError } from '../../jobs/job-errors.js';
 import type { JobStatus } from '../../jobs/job-status.js';
 import type { JobSpec } from '../../jobs/new-job.js';
 import type { JobService } from '../../job-service.js';
+import { assertMayEnqueue } from '../auth/principal.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
+import { assertPayloadsFit } from '../payload-limit.js';
 import { readBody, readOptionalBody, validate } from '../read-request.js';
 import { jobBatchInputSchema, jobInputSchema, jobPathSchema, listQuerySchema, retryInputSchema } from '../schemas.js';
 import { jobEventView, jobView } from '../views.js';
@@ -31,11 +33,13 @@ export function jobIdParam(id: string): string {
   return validate(jobPathSchema, { id }).id;
 }
 
-export function jobRoutes(service: JobService): Hono {
+export function jobRoutes(service: JobService, maxPayloadBytes: number): Hono {
   const routes = new Hono();
 
   routes.post('/jobs', async (c) => {
     const spec = await readBody(c, jobInputSchema);
+    assertMayEnqueue(c, [spec]);
+    assertPayloadsFit([spec.payload], maxPayloadBytes, () => '/payload');
     await refuseMissingParents(service, [spec], () => '/parent_id');
     const [outcome] = await service.enqueue([spec]);
     return c.json(jobView(outcome!.job), outcome!.created ? 201 : 200);
@@ -43,6 +47,8 @@ export function jobRoutes(service: JobService): Hono {
 
   routes.post('/jobs/batch', async (c) => {
     const { jobs } = await readBody(c, jobBatchInputSchema);
+    assertMayEnqueue(c, jobs);
+    assertPayloadsFit(jobs.map((job) => job.payload), maxPayloadBytes, (index) => `/jobs/${index}/payload`);
     await refuseMissingParents(service, jobs, (index) => `/jobs/${index}/parent_id`);
     const outcomes = await service.enqueue(jobs);
     return c.json({ jobs: outcomes.map((outcome) => jobView(outcome.job)) }, 201);

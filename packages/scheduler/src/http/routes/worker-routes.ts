@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { JobService } from '../../job-service.js';
 import type { WorkerDrains } from '../../loops/worker-drains.js';
 import type { ReportOutcome } from '../../store/job-store.js';
+import { assertMayActAs } from '../auth/principal.js';
 import { readBody } from '../read-request.js';
 import { completeInputSchema, heartbeatInputSchema, leaseInputSchema, reportBatchInputSchema, type ReportOutcomeInput } from '../schemas.js';
 import { refusalProblem } from '../problem.js';
@@ -24,6 +25,7 @@ export function workerRoutes(service: JobService, drains: WorkerDrains): Hono {
   routes.post('/next-job', async (c) => {
     const input = await readBody(c, leaseInputSchema);
     logAbout(c, { worker_id: input.worker_id });
+    assertMayActAs(c, input.worker_id);
     // A draining worker takes no more work; it is told so instead.
     if (drains.isDraining(input.worker_id)) return c.json({ jobs: [], drain: true });
     // Only a poll that waits can still be waiting when the drain is asked for.
@@ -50,6 +52,7 @@ export function workerRoutes(service: JobService, drains: WorkerDrains): Hono {
     const id = jobIdParam(c.req.param('id'));
     const input = await readBody(c, heartbeatInputSchema);
     logAbout(c, { job_id: id, worker_id: input.worker_id });
+    assertMayActAs(c, input.worker_id);
     const progress = input.progress && { current: input.progress.current, total: input.progress.total ?? null, message: input.progress.message ?? null };
     const job = await service.heartbeat({ id, workerId: input.worker_id, version: input.version, progress });
     return c.json({
@@ -63,6 +66,7 @@ export function workerRoutes(service: JobService, drains: WorkerDrains): Hono {
     const id = jobIdParam(c.req.param('id'));
     const input = await readBody(c, completeInputSchema);
     logAbout(c, { job_id: id, worker_id: input.worker_id });
+    assertMayActAs(c, input.worker_id);
     const job = await service.report({ id, workerId: input.worker_id, version: input.version, outcome: reportOutcome(input) });
     return c.json(jobView(job));
   });
@@ -72,6 +76,7 @@ export function workerRoutes(service: JobService, drains: WorkerDrains): Hono {
   routes.post('/reports', async (c) => {
     const { worker_id, reports, lease } = await readBody(c, reportBatchInputSchema);
     logAbout(c, { worker_id });
+    assertMayActAs(c, worker_id);
     // A draining worker takes no more work: its reports are applied, nothing new is leased.
     const leaseNext = lease && !drains.isDraining(worker_id) ? { max: lease.max, types: lease.types ?? null, queues: lease.queues ?? null } : null;
     const { settled, leased } = await service.reportMany({
