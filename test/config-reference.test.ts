@@ -23,7 +23,9 @@ describe('the README configuration reference', () => {
     const row = schedulerRows.find((line) => line.startsWith(`| \`--${flag} `) || line.startsWith(`| \`--${flag}\``));
     expect(row, `no README row for --${flag}`).toBeDefined();
     expect(row).toContain(`\`${env}\``);
-    expect(row).toContain(`| \`${String(defaults[key as keyof typeof defaults])}\` |`);
+    // A setting without a default (a file path, say) shows a dash.
+    const fallback = defaults[key as keyof typeof defaults] as unknown;
+    expect(row).toContain(fallback === undefined ? '| — |' : `| \`${String(fallback)}\` |`);
   });
 
   it('lists no scheduler flag that does not exist', () => {

@@ -37,8 +37,12 @@ interface Operation {
   scopes: Scope[] | null;
 }
 
-const operations: Operation[] = Object.entries(contract.paths).flatMap(([template, methods]) =>
-  Object.entries(methods as Record<string, { security?: Array<Record<string, Scope[]>> }>).map(([method, operation]) => {
+const httpMethods = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options']);
+
+const operations: Operation[] = Object.entries(contract.paths).flatMap(([template, pathItem]) =>
+  Object.entries(pathItem as Record<string, { security?: Array<Record<string, Scope[]>> }>)
+    .filter(([key]) => httpMethods.has(key))
+    .map(([method, operation]) => {
     const requirement = operation.security?.[0];
     return { method: method.toUpperCase(), template, scopes: requirement ? requirement.bearerAuth! : null };
   }),

@@ -77,9 +77,11 @@ export async function startScheduler(config: SchedulerConfig, logger: Logger = c
   const readiness = new Readiness();
   // The port opens before the database does, so that probes see a migration as "not ready"
   // rather than as a refused connection; the API answers 503 until the store is open.
-  let handle: (request: Request) => Response | Promise<Response> = createStartingApp({ logger, metrics, readiness, tokens }).fetch;
+  // The node server passes its own bindings (the raw request and response) along: client
+  // addresses for the poll limit are read from them.
+  let handle: (request: Request, bindings: unknown) => Response | Promise<Response> = createStartingApp({ logger, metrics, readiness, tokens }).fetch;
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const listen = { fetch: (request: Request) => handle(request), hostname: config.host, port: config.port };
+    const listen = { fetch: (request: Request, bindings: unknown) => handle(request, bindings), hostname: config.host, port: config.port };
     // A client trickling its request (slowloris) is cut off; a long poll waits only once its request is whole.
     const timeouts = {
       requestTimeout: config.requestTimeoutMs,
