@@ -1,28 +1,19 @@
 // Structured logs: every line about a request carries its id (the caller's X-Request-Id when sane),
 // and the job and worker it concerns.
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { clientFor, spawnScheduler, type SchedulerProcess } from './support/scheduler.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { clientFor, SchedulerProcesses } from './support/scheduler.js';
 import { contractViolations } from './support/validating-fetch.js';
 import { enqueue, eventually, leaseOne } from './support/worker-calls.js';
 
-let running: SchedulerProcess | undefined;
-let database: TestDatabase | undefined;
-afterEach(async () => {
-  running?.child.kill('SIGKILL');
-  await running?.exited;
-  running = undefined;
-  await database?.drop();
-});
+const processes = new SchedulerProcesses();
 afterAll(() => {
   expect(contractViolations).toEqual([]);
 });
 
 describe('request logs', () => {
   it('stamp the request id, job id and worker id on the lines of a request, and echo the id', async () => {
-    database = await createTestDatabase();
-    running = await spawnScheduler(database.db, ['--log-level', 'debug']);
+    const { running } = await processes.start(['--log-level', 'debug']);
     const client = clientFor(running.url);
     await enqueue(client, { type: 'logged', payload: {} });
     const job = await leaseOne(client, 'log-worker', { types: ['logged'] });
@@ -37,7 +28,7 @@ describe('request logs', () => {
     expect(response.headers.get('x-request-id')).toBe(requestId);
 
     const line = await eventually(
-      async () => running!.logs.find((entry) => entry.request_id === requestId && entry.msg === 'request handled'),
+      async () => running.logs.find((entry) => entry.request_id === requestId && entry.msg === 'request handled'),
       (entry) => entry !== undefined,
     );
     expect(line).toMatchObject({ job_id: job.id, worker_id: 'log-worker', route: '/jobs/:id/complete', status: 200, method: 'POST' });
@@ -45,8 +36,7 @@ describe('request logs', () => {
   });
 
   it('make up an id when the caller sends none or an unusable one', async () => {
-    database = await createTestDatabase();
-    running = await spawnScheduler(database.db);
+    const { running } = await processes.start();
     for (const offered of [undefined, 'has spaces in it', 'x'.repeat(129)]) {
       const response = await fetch(`${running.url}/healthz`, { headers: offered ? { 'x-request-id': offered } : {} });
       const id = response.headers.get('x-request-id');

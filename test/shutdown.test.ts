@@ -1,33 +1,25 @@
 // SIGTERM to a real scheduler process: waiting long polls are answered at once with no jobs,
 // the database is checkpointed and closed, and the process exits 0 promptly.
 import { existsSync, statSync } from 'node:fs';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { clientFor, spawnScheduler, type SchedulerProcess } from './support/scheduler.js';
-import { backend, createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { clientFor, SchedulerProcesses } from './support/scheduler.js';
+import { backend } from './support/test-database.js';
 import { contractViolations } from './support/validating-fetch.js';
 import { enqueue, eventually, getJob } from './support/worker-calls.js';
 
-let running: SchedulerProcess | undefined;
-let database: TestDatabase | undefined;
-afterEach(async () => {
-  running?.child.kill('SIGKILL');
-  await running?.exited;
-  running = undefined;
-  await database?.drop();
-});
+const processes = new SchedulerProcesses();
 afterAll(() => {
   expect(contractViolations).toEqual([]);
 });
 
 describe('SIGTERM to the scheduler', () => {
   it('answers waiting long polls with an empty list at once and exits 0 with the database closed cleanly', async () => {
-    database = await createTestDatabase();
-    running = await spawnScheduler(database.db);
+    const { running, database } = await processes.start();
     let client = clientFor(running.url);
     const kept = await enqueue(client, { type: 'survives', payload: { n: 1 } });
 
     const polls = [1, 2, 3].map((n) => client.POST('/next-job', { body: { worker_id: `poller-${n}`, wait_ms: 60_000, types: ['never'] } }));
-    await eventually(async () => (await fetch(`${running!.url}/metrics`)).text(), (text) => /^foreman_long_polls_waiting 3$/m.test(text));
+    await eventually(async () => (await fetch(`${running.url}/metrics`)).text(), (text) => /^foreman_long_polls_waiting 3$/m.test(text));
 
     const signalled = Date.now();
     running.child.kill('SIGTERM');
@@ -46,8 +38,8 @@ describe('SIGTERM to the scheduler', () => {
       expect(existsSync(wal) ? statSync(wal).size : 0).toBe(0);
     }
 
-    running = await spawnScheduler(database.db);
-    client = clientFor(running.url);
+    const { running: restarted } = await processes.start();
+    client = clientFor(restarted.url);
     expect(await getJob(client, kept.id)).toMatchObject({ status: 'pending', payload: { n: 1 } });
   });
 });

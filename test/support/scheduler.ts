@@ -4,7 +4,8 @@ import { watchChild } from './child-process.js';
 import { createInterface } from 'node:readline';
 import { createForemanClient, type ForemanClient } from '@foreman/client';
 import { parseConfig, startScheduler, type RunningScheduler } from '@foreman/scheduler';
-import { createTestDatabase } from './test-database.js';
+import { afterEach } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { validatingFetch } from './validating-fetch.js';
 
 export { tempDir } from './temp-dir.js';
@@ -76,3 +77,30 @@ export async function spawnScheduler(
   });
   return { url, child, logs, exited };
 }
+
+/**
+ * Scheduler processes that tests start on a database of their own; after each test the
+ * process is killed and the database dropped. Create one at the top of a test file.
+ */
+export class SchedulerProcesses {
+  database: TestDatabase | undefined;
+  running: SchedulerProcess | undefined;
+
+  constructor() {
+    afterEach(async () => {
+      this.running?.child.kill('SIGKILL');
+      await this.running?.exited;
+      this.running = undefined;
+      await this.database?.drop();
+      this.database = undefined;
+    });
+  }
+
+  /** Starts a process on this test's database (made on first use), and waits until it serves. */
+  async start(flags: string[] = []): Promise<{ running: SchedulerProcess; database: TestDatabase }> {
+    const database = (this.database ??= await createTestDatabase());
+    const running = (this.running = await spawnScheduler(database.db, flags));
+    return { running, database };
+  }
+}
+
