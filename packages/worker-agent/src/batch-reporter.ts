@@ -9,6 +9,7 @@ import type { Outcome, Reporter } from './reporter.js';
 
 /** The contract's limit on reports per request. */
 const maxReportsPerRequest = 100;
+const maxRequestsInFlight = 2;
 // A hung connection must not hold the batch forever; its reports then go one by one.
 const requestTimeoutMs = 30_000;
 
@@ -35,7 +36,7 @@ export interface BatchReporterDeps {
 
 export function createBatchReporter({ client, workerId, outage, single, giveUp, leaseFor, dispatch }: BatchReporterDeps): Reporter {
   const queue: QueuedReport[] = [];
-  let sending = false;
+  let senders = 0;
 
   const oneByOne = (batch: QueuedReport[]) => {
     for (const item of batch) void single(item.job, item.outcome, item.logger).then(item.settle);
@@ -74,13 +75,15 @@ export function createBatchReporter({ client, workerId, outage, single, giveUp, 
     }
   };
 
+  // Each sender takes whatever queued while the others' requests were out: with two, the agent
+  // keeps reporting (and leasing) while one request waits on the scheduler's commit.
   const drain = async () => {
-    if (sending) return;
-    sending = true;
+    if (senders >= maxRequestsInFlight) return;
+    senders++;
     // Jobs leased together tend to finish together: let the rest of this turn's outcomes join.
     await new Promise((resolve) => setImmediate(resolve));
     while (queue.length) await send(queue.splice(0, maxReportsPerRequest));
-    sending = false;
+    senders--;
   };
 
   return (job, outcome, logger) =>
