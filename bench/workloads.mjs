@@ -18,15 +18,27 @@ async function withScheduler(run) {
   }
 }
 
-/** Drains `jobs` with one agent (concurrency 50); jobs/s from agent start to the last accepted completion. */
-async function drain(scheduler, type, jobs) {
+/**
+ * Drains `jobs` with one agent (concurrency 50); jobs/s from agent start to the last accepted
+ * completion. With `scrapeEveryMs`, GET /metrics is scraped that often meanwhile.
+ */
+async function drain(scheduler, type, jobs, { scrapeEveryMs } = {}) {
   const bulkRate = await enqueueBulk(scheduler.url, jobs);
   const before = processUsage(scheduler.pid);
   const startedAt = Date.now();
   const agent = startAgent(scheduler.url, { concurrency: 50, workerId: 'bench-agent' });
+  let scraping = scrapeEveryMs !== undefined;
+  const scraper = (async () => {
+    while (scraping) {
+      await fetch(`${scheduler.url}/metrics`).then((response) => response.text());
+      await sleep(scrapeEveryMs);
+    }
+  })();
   try {
     await waitForCounts(scheduler.url, (counts) => counts.completed === jobs.length, 300_000);
   } finally {
+    scraping = false;
+    await scraper;
     await agent.stop();
   }
   const seconds = ((await lastCompletionAt(scheduler.url, type)) - startedAt) / 1000;
@@ -47,6 +59,14 @@ export const workloads = {
         ...r,
         summary: `drain ${round(r.jobsPerSecond)} jobs/s; bulk enqueue ${round(r.bulkEnqueuePerSecond)} jobs/s; scheduler CPU ${round(r.cpuSecondsPer1000, 3)} s/1000 jobs, peak RSS ${round(r.peakRssMb)} MB`,
       };
+    });
+  },
+
+  /** W1 while GET /metrics is scraped every 100 ms (Prometheus scrapes every 15 s by default). */
+  async W1scraped() {
+    return withScheduler(async (scheduler) => {
+      const r = await drain(scheduler, 'bench.noop', Array.from({ length: drainJobs }, () => ({ type: 'bench.noop' })), { scrapeEveryMs: 100 });
+      return { ...r, summary: `drain ${round(r.jobsPerSecond)} jobs/s with /metrics scraped every 100 ms` };
     });
   },
 
