@@ -12,7 +12,7 @@ import { buildRegistry } from './registry.js';
 import { createBatchReporter } from './batch-reporter.js';
 import { createReporter } from './reporter.js';
 import { createSlots } from './slots.js';
-import { fetchTrustingCa } from './trusted-fetch.js';
+import { schedulerFetch } from './scheduler-fetch.js';
 
 /** After the grace period, how long a stopping agent keeps trying to deliver its last reports. */
 export const SHUTDOWN_REPORT_DEADLINE_MS = 15_000;
@@ -45,8 +45,8 @@ export function createAgent(options: AgentOptions = {}): Agent {
     throw new ConfigError([{ option: 'types', message: 'more than 100 handler types; name at most 100 in types' }]);
   }
   const logger = (config.logger ?? createLogger(config.logLevel)).child({ worker_id: config.workerId });
-  const fetch = config.fetch ?? (config.caFile === undefined ? undefined : fetchTrustingCa(config.caFile));
-  const client = createForemanClient({ url: config.url, token: config.token, ...(fetch && { fetch }) });
+  const fetch = config.fetch ?? schedulerFetch({ caFile: config.caFile });
+  const client = createForemanClient({ url: config.url, token: config.token, fetch });
   const outage = createOutageTracker(logger);
   const slots = createSlots(config.concurrency);
   const giveUpReports = new AbortController();

@@ -1,0 +1,50 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { schedulerFetch } from './scheduler-fetch.js';
+
+let server: Server;
+let url: string;
+
+beforeEach(async () => {
+  server = createServer((req, res) => {
+    if (req.url === '/empty') return res.writeHead(204).end();
+    if (req.url === '/hang') return;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      res.setHeader('set-cookie', ['a=1', 'b=2']);
+      res.setHeader('content-type', 'application/json');
+      res.writeHead(201).end(JSON.stringify({ method: req.method, auth: req.headers.authorization ?? null, body: Buffer.concat(chunks).toString() }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterEach(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+it('sends the method, headers and body and returns status, headers and body', async () => {
+  const response = await schedulerFetch()(new Request(`${url}/echo`, { method: 'POST', headers: { authorization: 'Bearer t' }, body: '{"x":1}' }));
+  expect(response.status).toBe(201);
+  expect(response.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+  expect(await response.json()).toEqual({ method: 'POST', auth: 'Bearer t', body: '{"x":1}' });
+});
+
+it('returns a response without a body for 204', async () => {
+  const response = await schedulerFetch()(new Request(`${url}/empty`, { method: 'DELETE' }));
+  expect(response.status).toBe(204);
+  expect(response.body).toBeNull();
+});
+
+it('rejects when the request signal aborts', async () => {
+  const request = new Request(`${url}/hang`, { signal: AbortSignal.timeout(100) });
+  await expect(schedulerFetch()(request)).rejects.toThrow();
+});
+
+it('rejects when nothing listens', async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await expect(schedulerFetch()(new Request(`${url}/echo`))).rejects.toThrow();
+});
