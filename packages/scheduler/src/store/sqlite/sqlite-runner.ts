@@ -3,7 +3,7 @@ import type { Compilable } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import { StoreUnavailableError } from '../../jobs/job-errors.js';
 import type { QueryRunner } from '../transactor.js';
-import { StatementCache } from './statement-cache.js';
+import { StatementCache, type CachedStatement } from './statement-cache.js';
 
 /** SQLite result codes (and their extended `_…` forms) that mean "try again later", not "this request is wrong". */
 const transientCodes = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_CANTOPEN'];
@@ -24,20 +24,23 @@ export class SqliteRunner implements QueryRunner {
   }
 
   all<R>(query: Compilable<R>): Promise<R[]> {
-    return Promise.resolve(this.execute(query, (statement, parameters) => statement.all(...parameters) as R[]));
+    return Promise.resolve(this.execute(query, ({ statement, toRow }, parameters) => (statement.all(...parameters) as unknown[][]).map(toRow) as R[]));
   }
 
   async first<R>(query: Compilable<R>): Promise<R | undefined> {
-    return this.execute(query, (statement, parameters) => statement.get(...parameters) as R | undefined);
+    return this.execute(query, ({ statement, toRow }, parameters) => {
+      const values = statement.get(...parameters) as unknown[] | undefined;
+      return values === undefined ? undefined : (toRow(values) as R);
+    });
   }
 
   async run(query: Compilable<unknown>): Promise<number> {
-    return this.execute(query, (statement, parameters) =>
+    return this.execute(query, ({ statement }, parameters) =>
       statement.reader ? statement.all(...parameters).length : statement.run(...parameters).changes,
     );
   }
 
-  private execute<T>(query: Compilable<unknown>, use: (statement: BetterSqlite3.Statement, parameters: unknown[]) => T): T {
+  private execute<T>(query: Compilable<unknown>, use: (cached: CachedStatement, parameters: unknown[]) => T): T {
     const compiled = query.compile();
     try {
       return use(this.statements.get(compiled.sql), compiled.parameters as unknown[]);
