@@ -178,6 +178,28 @@ describe('reports', () => {
     expect((await foreman.client.GET('/stats')).data!.types['other']).toMatchObject({ pending: 1 });
   });
 
+  it('leaves the jobs out of applied results when the report batch says return_jobs: false', async () => {
+    await enqueue(foreman.client, { type: 'slim', max_attempts: 1 });
+    await enqueue(foreman.client, { type: 'slim', max_attempts: 1 });
+    const [applied, refused] = (await leaseJobs(foreman.client, 'w', { max: 2, types: ['slim'] })) as [Job, Job];
+    const { data, response } = await foreman.client.POST('/reports', {
+      body: {
+        worker_id: 'w',
+        reports: [
+          { id: applied.id, version: applied.version, status: 'completed' },
+          { id: refused.id, version: refused.version + 1, status: 'completed' },
+        ],
+        return_jobs: false,
+      },
+    });
+    expect(response.status).toBe(200);
+    expect(data!.results).toEqual([
+      { id: applied.id, status: 200, job: null, problem: null },
+      { id: refused.id, status: 409, job: null, problem: expect.objectContaining({ job_status: 'running', job_version: refused.version }) },
+    ]);
+    expect((await getJob(foreman.client, applied.id)).status).toBe('completed');
+  });
+
   it('does not retry a non-retryable failure', async () => {
     const job = await enqueue(foreman.client, { type: 't', max_attempts: 5 });
     const { data } = await fail(foreman.client, await leaseOne(foreman.client, 'w'), { message: 'bad input', code: 'invalid', retryable: false });

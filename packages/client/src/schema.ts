@@ -226,6 +226,9 @@ export type paths = {
          *     With `lease`, the same transaction then leases the worker up to `lease.max` runnable jobs,
          *     as `POST /next-job` with `wait_ms: 0` would, and returns them in `jobs`: an agent that
          *     reports finished jobs gets the next ones without another round trip.
+         *
+         *     With `return_jobs: false`, applied results carry `job: null`: a worker that only needs to
+         *     know which reports were applied saves the response every job's representation.
          */
         post: operations["reportJobs"];
         delete?: never;
@@ -570,6 +573,11 @@ export type components = {
                 queues?: components["schemas"]["QueueName"][];
                 agent?: components["schemas"]["AgentInfo"];
             };
+            /**
+             * @description False leaves `job` null in the results of applied reports too.
+             * @default true
+             */
+            return_jobs?: boolean;
         };
         ReportResult: {
             id: string;
@@ -578,7 +586,7 @@ export type components = {
              * @enum {integer}
              */
             status: 200 | 403 | 404 | 409;
-            /** @description The job as it now stands, when the report was applied. */
+            /** @description The job as it now stands, when the report was applied (null when refused, or with `return_jobs` false). */
             job: components["schemas"]["Job"] | null;
             /** @description Why the report was refused; for 409 with `job_status` and `job_version`. */
             problem: components["schemas"]["Problem"] | null;

@@ -50,6 +50,8 @@ export function createBatchReporter({ client, workerId, outage, single, giveUp, 
           worker_id: workerId,
           reports: batch.map(({ job, outcome }) => ({ id: job.id, version: job.version, ...outcome })),
           ...(lease && { lease }),
+          // Only each report's status is read here; the jobs' representations would cost both sides.
+          return_jobs: false,
         },
         signal: giveUp ? AbortSignal.any([giveUp, AbortSignal.timeout(requestTimeoutMs)]) : AbortSignal.timeout(requestTimeoutMs),
       });

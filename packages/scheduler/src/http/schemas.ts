@@ -125,6 +125,7 @@ export const reportBatchInputSchema = z.strictObject({
       agent: leaseInputSchema.shape.agent,
     })
     .optional(),
+  return_jobs: z.boolean().default(true),
 });
 
 const statusListSchema = z.array(z.enum(jobStatuses)).min(1);

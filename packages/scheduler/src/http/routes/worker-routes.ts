@@ -74,7 +74,7 @@ export function workerRoutes(service: JobService, drains: WorkerDrains): Hono {
   // Many reports in one request: the agent's way to report at the rate it finishes jobs. Each
   // report is applied (or refused) exactly as POST /jobs/{id}/complete would; they share a commit.
   routes.post('/reports', async (c) => {
-    const { worker_id, reports, lease } = await readBody(c, reportBatchInputSchema);
+    const { worker_id, reports, lease, return_jobs } = await readBody(c, reportBatchInputSchema);
     logAbout(c, { worker_id });
     assertMayActAs(c, worker_id);
     // A draining worker takes no more work: its reports are applied, nothing new is leased.
@@ -88,7 +88,7 @@ export function workerRoutes(service: JobService, drains: WorkerDrains): Hono {
     });
     const results = settled.map((outcome, index) => {
       const id = reports[index]!.id;
-      if ('job' in outcome) return { id, status: 200, job: jobView(outcome.job), problem: null };
+      if ('job' in outcome) return { id, status: 200, job: return_jobs ? jobView(outcome.job) : null, problem: null };
       const problem = refusalProblem(outcome.refused)!;
       return { id, status: problem.status, job: null, problem };
     });
