@@ -3,20 +3,22 @@ import { statusOfState } from '../jobs/job-status.js';
 import type { WorkerSnapshot } from '../store/job-store.js';
 import type { JobEventRow, JobRow, WorkerRow } from '../store/schema.js';
 
-// Most timestamps of a response are the same few instants (a batch's `now`), so the last
-// conversion is remembered.
-let lastMs = NaN;
-let lastIso = '';
+// Most timestamps of a response are the same few instants (a batch's `now`, its jobs' creation
+// times), so recent conversions are remembered.
+const isoByMs = new Map<number, string>();
+const maxRemembered = 1024;
 
 function iso(ms: number): string;
 function iso(ms: number | null): string | null;
 function iso(ms: number | null): string | null {
   if (ms === null) return null;
-  if (ms !== lastMs) {
-    lastIso = new Date(Number(ms)).toISOString();
-    lastMs = ms;
+  let text = isoByMs.get(ms);
+  if (text === undefined) {
+    if (isoByMs.size >= maxRemembered) isoByMs.clear();
+    text = new Date(Number(ms)).toISOString();
+    isoByMs.set(ms, text);
   }
-  return lastIso;
+  return text;
 }
 
 function parsed(json: string | null): unknown {
