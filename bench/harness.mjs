@@ -55,13 +55,30 @@ export function startAgent(url, { concurrency, workerId }) {
   return track(spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] }));
 }
 
-/** CPU seconds and peak RSS (MB) of a process, from /proc. */
+/** CPU seconds, and peak and current RSS (MB) of a process, from /proc. */
 export function processUsage(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
-  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return { cpuSeconds, peakRssMb: hwm ? Number(hwm[1]) / 1024 : NaN };
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const megabytes = (field) => {
+    const kilobytes = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);
+    return kilobytes ? Number(kilobytes[1]) / 1024 : NaN;
+  };
+  return { cpuSeconds, peakRssMb: megabytes('VmHWM'), rssMb: megabytes('VmRSS') };
+}
+
+/**
+ * The lowest RSS (MB) of an idle process within `withinMs`: V8 gives back the heap a burst of
+ * work grew only once the process has been idle for a while (here about 10 s).
+ */
+export async function settledRssMb(pid, withinMs) {
+  let lowest = processUsage(pid).rssMb;
+  for (const deadline = performance.now() + withinMs; performance.now() < deadline; ) {
+    await sleep(1000);
+    lowest = Math.min(lowest, processUsage(pid).rssMb);
+  }
+  return lowest;
 }
 
 // The producer's calls go over node:http with one kept-alive connection, as a service that

@@ -1,6 +1,6 @@
 // The benchmark workloads; each returns its figures and a one-line summary.
 import { performance } from 'node:perf_hooks';
-import { api, enqueueBulk, lastCompletionAt, percentile, processUsage, sleep, startAgent, startScheduler, waitForCounts, wallClock } from './harness.mjs';
+import { api, enqueueBulk, lastCompletionAt, percentile, processUsage, settledRssMb, sleep, startAgent, startScheduler, waitForCounts, wallClock } from './harness.mjs';
 
 const drainJobs = 20_000;
 const latencyJobs = 300;
@@ -151,11 +151,13 @@ export const workloads = {
       await fillTo(scaleJobs);
       const large = await measure();
       const rss = processUsage(scheduler.pid).peakRssMb;
+      const settled = await settledRssMb(scheduler.pid, 20_000);
       return {
         small,
         large,
         peakRssMb: rss,
-        summary: `lease p50 ${round(small.leaseP50Ms, 2)} ms at 10k → ${round(large.leaseP50Ms, 2)} ms at ${scaleJobs}; list p50 ${round(small.listP50Ms, 2)} → ${round(large.listP50Ms, 2)} ms; peak RSS ${round(rss)} MB`,
+        settledRssMb: settled,
+        summary: `lease p50 ${round(small.leaseP50Ms, 2)} ms at 10k → ${round(large.leaseP50Ms, 2)} ms at ${scaleJobs}; list p50 ${round(small.listP50Ms, 2)} → ${round(large.listP50Ms, 2)} ms; RSS peak ${round(rss)} MB while filling, ${round(settled)} MB settled`,
       };
     });
   },
