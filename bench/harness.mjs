@@ -70,7 +70,7 @@ export function processUsage(pid) {
 
 /**
  * The lowest RSS (MB) of an idle process within `withinMs`: V8 gives back the heap a burst of
- * work grew only once the process has been idle for a while (here about 10 s).
+ * work grew only once the process has been idle for a while (here after 12 to 40 s).
  */
 export async function settledRssMb(pid, withinMs) {
   let lowest = processUsage(pid).rssMb;

@@ -151,7 +151,7 @@ export const workloads = {
       await fillTo(scaleJobs);
       const large = await measure();
       const rss = processUsage(scheduler.pid).peakRssMb;
-      const settled = await settledRssMb(scheduler.pid, 20_000);
+      const settled = await settledRssMb(scheduler.pid, 40_000);
       return {
         small,
         large,
