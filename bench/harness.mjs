@@ -1,11 +1,11 @@
 // Processes and measurements shared by the benchmark workloads.
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { freshDatabase } from './databases.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const schedulerBin = join(root, 'packages/scheduler/bin/foreman-scheduler.js');
@@ -23,10 +23,10 @@ function track(child) {
   return { child, exited, async stop() { child.kill('SIGTERM'); await exited; } };
 }
 
-/** A scheduler process on a fresh SQLite file (the durable default settings). */
-export async function startScheduler(flags = []) {
-  const dir = mkdtempSync(join(tmpdir(), 'foreman-bench-'));
-  const child = spawn(process.execPath, [...nodeFlags, schedulerBin, '--port', '0', '--db', join(dir, 'foreman.db'), ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** A scheduler process on a fresh database: `sqlite` (the durable default settings) or `postgres`. */
+export async function startScheduler(database = 'sqlite', flags = []) {
+  const db = await freshDatabase(database);
+  const child = spawn(process.execPath, [...nodeFlags, schedulerBin, '--port', '0', '--db', db.url, ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
   const proc = track(child);
   const url = await new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {
@@ -38,6 +38,9 @@ export async function startScheduler(flags = []) {
       }
     });
     proc.exited.then((code) => reject(new Error(`scheduler exited (${code}) before listening`)));
+  }).catch(async (error) => {
+    await db.drop();
+    throw error;
   });
   return {
     ...proc,
@@ -45,7 +48,7 @@ export async function startScheduler(flags = []) {
     pid: child.pid,
     async stop() {
       await proc.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await db.drop();
     },
   };
 }

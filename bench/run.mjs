@@ -1,31 +1,46 @@
 #!/usr/bin/env node
 // `pnpm bench`: Foreman's workloads W1–W4 and the scale check, each against a fresh scheduler
-// process and real agent processes over loopback HTTP, on the durable SQLite default.
+// process and real agent processes over loopback HTTP, on SQLite (the durable default settings)
+// and, where it answers, on PostgreSQL (`--database sqlite` or `--database postgres` picks one).
 // Prints a table and writes bench/results/foreman.json. `--peers` also runs ../shared/peers
-// (FOREMAN_PEERS_DIR) once per variant and compares, workload by workload.
+// (FOREMAN_PEERS_DIR) once per variant and compares the SQLite figures, workload by workload.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { workloads } from './workloads.mjs';
 import { runPeers } from './peers.mjs';
+import { postgresUnreachable, postgresUrl } from './databases.mjs';
 
 const { values } = parseArgs({
   options: {
     only: { type: 'string', multiple: true },
+    database: { type: 'string', multiple: true },
     peers: { type: 'boolean', default: false },
     'scale-jobs': { type: 'string', default: '1000000' },
   },
 });
 
-const results = [];
-for (const [name, run] of Object.entries(workloads)) {
-  if (values.only && !values.only.includes(name)) continue;
-  process.stderr.write(`running ${name}…\n`);
-  const result = await run({ scaleJobs: Number(values['scale-jobs']) });
-  results.push({ workload: name, ...result });
-  console.log(`${name.padEnd(6)} ${result.summary}`);
+// SQLite always (the targets are set on it), PostgreSQL too where it answers, unless --database says.
+let databases = values.database ?? ['sqlite', 'postgres'];
+if (!values.database && databases.includes('postgres')) {
+  const unreachable = await postgresUnreachable();
+  if (unreachable) {
+    process.stderr.write(`PostgreSQL is not reachable at ${postgresUrl} (${unreachable}): the workloads run on SQLite only\n`);
+    databases = databases.filter((database) => database !== 'postgres');
+  }
 }
 
-const peers = values.peers ? runPeers(results, { only: values.only }) : null;
+const results = [];
+for (const database of databases) {
+  for (const [name, run] of Object.entries(workloads)) {
+    if (values.only && !values.only.includes(name)) continue;
+    process.stderr.write(`running ${name} on ${database}…\n`);
+    const result = await run({ scaleJobs: Number(values['scale-jobs']), database });
+    results.push({ workload: name, database, ...result });
+    console.log(`${name.padEnd(9)} ${database.padEnd(8)} ${result.summary}`);
+  }
+}
+
+const peers = values.peers ? runPeers(results.filter((result) => result.database === 'sqlite'), { only: values.only }) : null;
 
 const out = new URL('./results/', import.meta.url);
 mkdirSync(out, { recursive: true });

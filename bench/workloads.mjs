@@ -9,8 +9,8 @@ const enqueueSeconds = 5;
 const retryJobs = 2_000;
 const round = (x, digits = 0) => Number(x.toFixed(digits));
 
-async function withScheduler(run) {
-  const scheduler = await startScheduler();
+async function withScheduler(database, run) {
+  const scheduler = await startScheduler(database);
   try {
     return await run(scheduler);
   } finally {
@@ -52,8 +52,8 @@ async function drain(scheduler, type, jobs, { scrapeEveryMs } = {}) {
 }
 
 export const workloads = {
-  async W1() {
-    return withScheduler(async (scheduler) => {
+  async W1({ database }) {
+    return withScheduler(database, async (scheduler) => {
       const r = await drain(scheduler, 'bench.noop', Array.from({ length: drainJobs }, () => ({ type: 'bench.noop' })));
       return {
         ...r,
@@ -63,15 +63,15 @@ export const workloads = {
   },
 
   /** W1 while GET /metrics is scraped every 100 ms (Prometheus scrapes every 15 s by default). */
-  async W1scraped() {
-    return withScheduler(async (scheduler) => {
+  async W1scraped({ database }) {
+    return withScheduler(database, async (scheduler) => {
       const r = await drain(scheduler, 'bench.noop', Array.from({ length: drainJobs }, () => ({ type: 'bench.noop' })), { scrapeEveryMs: 100 });
       return { ...r, summary: `drain ${round(r.jobsPerSecond)} jobs/s with /metrics scraped every 100 ms` };
     });
   },
 
-  async W2() {
-    return withScheduler(async (scheduler) => {
+  async W2({ database }) {
+    return withScheduler(database, async (scheduler) => {
       const agent = startAgent(scheduler.url, { concurrency: 10, workerId: 'bench-agent' });
       try {
         await sleep(1000);
@@ -94,8 +94,8 @@ export const workloads = {
     });
   },
 
-  async W3() {
-    return withScheduler(async (scheduler) => {
+  async W3({ database }) {
+    return withScheduler(database, async (scheduler) => {
       const deadline = performance.now() + enqueueSeconds * 1000;
       let count = 0;
       while (performance.now() < deadline) {
@@ -107,8 +107,8 @@ export const workloads = {
     });
   },
 
-  async W4() {
-    return withScheduler(async (scheduler) => {
+  async W4({ database }) {
+    return withScheduler(database, async (scheduler) => {
       const jobs = Array.from({ length: retryJobs }, () => ({ type: 'bench.flaky', max_attempts: 2, backoff: { strategy: 'fixed', base_ms: 0, jitter: false } }));
       const r = await drain(scheduler, 'bench.flaky', jobs);
       let cursor;
@@ -122,8 +122,8 @@ export const workloads = {
     });
   },
 
-  async scale({ scaleJobs }) {
-    return withScheduler(async (scheduler) => {
+  async scale({ scaleJobs, database }) {
+    return withScheduler(database, async (scheduler) => {
       const measure = async () => {
         const lease = [];
         const list = [];
