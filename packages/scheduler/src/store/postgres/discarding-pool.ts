@@ -1,9 +1,14 @@
-// The pool kysely draws its connections from. A connection whose query failed below SQL (a
-// read timeout, a dropped socket) is thrown away instead of going back for reuse: after a timeout
-// its query may still be in flight, or its transaction still open, and the next request to borrow
-// it would run behind that.
+// The pool kysely draws its connections from. Statements are sent named (`StatementNames`), so
+// each connection prepares them once. A connection whose query failed below SQL (a read timeout,
+// a dropped socket) is thrown away instead of going back for reuse: after a timeout its query may
+// still be in flight, or its transaction still open, and the next request to borrow it would run
+// behind that.
 import pg from 'pg';
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
+import { StatementNames } from './statement-names.js';
+
+/** SQLSTATE of "cached plan must not change result type": the statement is prepared again under a new name when retried. */
+export const stalePreparedStatement = '0A000';
 
 /** A server error (any SQLSTATE but connection and shutdown classes) leaves the connection usable. */
 function leavesConnectionUsable(error: unknown): boolean {
@@ -11,6 +16,7 @@ function leavesConnectionUsable(error: unknown): boolean {
 }
 
 export function discardingPool(pool: pg.Pool): PostgresPool {
+  const names = new StatementNames();
   return {
     async connect(): Promise<PostgresPoolClient> {
       const client = await pool.connect();
@@ -24,8 +30,11 @@ export function discardingPool(pool: pg.Pool): PostgresPool {
           // The rollback after a timed-out statement fails at once instead of timing out as well.
           if (broken) throw broken;
           try {
-            return (await client.query(sql, [...parameters])) as PostgresQueryResult<unknown>;
+            const name = names.nameFor(sql);
+            const query = name === undefined ? { text: sql, values: [...parameters] } : { name, text: sql, values: [...parameters] };
+            return (await client.query(query)) as PostgresQueryResult<unknown>;
           } catch (error) {
+            if (error instanceof pg.DatabaseError && error.code === stalePreparedStatement) names.forget();
             if (!leavesConnectionUsable(error)) broken ??= error as Error;
             throw error;
           }

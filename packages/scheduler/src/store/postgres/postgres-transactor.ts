@@ -3,11 +3,16 @@
 import type { Kysely } from 'kysely';
 import { InvalidInputError, StoreUnavailableError } from '../../jobs/job-errors.js';
 import { KyselyRunner } from '../kysely-runner.js';
+import { stalePreparedStatement } from './discarding-pool.js';
 import type { Database } from '../schema.js';
 import type { QueryRunner, Transactor } from '../transactor.js';
 
-/** SQLSTATEs after which running the whole transaction again is the answer: a unique key taken by a concurrent insert, a serialization failure, a deadlock. */
-const retryableStates = new Set(['23505', '40001', '40P01']);
+/**
+ * SQLSTATEs after which running the whole transaction again is the answer: a unique key taken by a
+ * concurrent insert, a serialization failure, a deadlock, and a prepared statement that no longer
+ * fits its table (the next attempt prepares it afresh).
+ */
+const retryableStates = new Set(['23505', '40001', '40P01', stalePreparedStatement]);
 /** Connection-level failures: the database is down, restarting or out of connections. */
 const unavailableStates = /^(08|53|57P0)/;
 const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
@@ -28,15 +33,24 @@ export function translatePostgresError(error: unknown): unknown {
   return error;
 }
 
+/** A read, run once more if its prepared statement had gone stale. */
+async function reading<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read().catch((error: unknown) => (codeOf(error) === stalePreparedStatement ? read() : Promise.reject(error)));
+  } catch (error) {
+    throw translatePostgresError(error);
+  }
+}
+
 export class PostgresTransactor implements Transactor {
   readonly reader: QueryRunner;
 
   constructor(private readonly db: Kysely<Database>) {
     const runner = new KyselyRunner(db);
     this.reader = {
-      all: (query) => runner.all(query).catch((error: unknown) => Promise.reject(translatePostgresError(error))),
-      first: (query) => runner.first(query).catch((error: unknown) => Promise.reject(translatePostgresError(error))),
-      run: (query) => runner.run(query).catch((error: unknown) => Promise.reject(translatePostgresError(error))),
+      all: (query) => reading(() => runner.all(query)),
+      first: (query) => reading(() => runner.first(query)),
+      run: (query) => reading(() => runner.run(query)),
     };
   }
 

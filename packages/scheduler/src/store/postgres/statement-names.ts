@@ -1,0 +1,32 @@
+// PostgreSQL parses and plans every unnamed statement it is sent; a named one is parsed once per
+// connection and then only bound and run. The scheduler sends a bounded set of SQL texts (one per
+// query shape), so each text gets a name the first time it is seen. Measured on W1 over
+// PostgreSQL: 1,755–2,000 → 2,505–2,520 jobs/s.
+
+/** Names are never reused for another text: a connection keeps every statement it prepared. */
+const maxNamedStatements = 1000;
+
+export class StatementNames {
+  private names = new Map<string, string>();
+  private generation = 0;
+
+  /** The name of this SQL text; undefined once every name is taken, and the text goes unnamed. */
+  nameFor(sql: string): string | undefined {
+    let name = this.names.get(sql);
+    if (name === undefined && this.names.size < maxNamedStatements) {
+      name = `foreman_${this.generation}_${this.names.size}`;
+      this.names.set(sql, name);
+    }
+    return name;
+  }
+
+  /**
+   * After a schema change (a replica of a newer version migrated) a statement prepared before it
+   * can fail ("cached plan must not change result type"): new names make every connection
+   * prepare its statements afresh.
+   */
+  forget(): void {
+    this.names = new Map();
+    this.generation++;
+  }
+}
