@@ -19,6 +19,27 @@ const jobColumns = [
 
 const eventColumns = ['job_id', 'type', 'at', 'attempt', 'version', 'worker_id', 'details'] as const satisfies ReadonlyArray<keyof NewJobEventRow>;
 
+/** How each column of `jobs` is declared (001-initial), for the casts a list of `VALUES` needs on PostgreSQL. */
+const jobColumnKinds: Record<keyof JobRow, 'text' | 'integer' | 'millis'> = {
+  id: 'text', type: 'text', queue: 'text', payload: 'text', priority: 'integer', state: 'text', attempt: 'integer', max_attempts: 'integer',
+  backoff_strategy: 'text', backoff_base_ms: 'millis', backoff_max_ms: 'millis', backoff_jitter: 'integer', timeout_ms: 'millis',
+  lease_ms: 'millis', run_at: 'millis', version: 'integer', idempotency_key: 'text', parent_id: 'text', worker_id: 'text',
+  lease_expires_at: 'millis', progress: 'text', result: 'text', error: 'text', cancel_requested: 'integer', created_at: 'millis',
+  updated_at: 'millis', started_at: 'millis', finished_at: 'millis',
+};
+
+/** The columns a transition sets, in a stable order: transitions with the same ones share a statement. */
+export function changedColumns(changes: JobChanges): Array<keyof JobChanges> {
+  return (Object.keys(changes) as Array<keyof JobChanges>).filter((column) => changes[column] !== undefined);
+}
+
+/** A transition to write, guarded by the version it was computed from. */
+export interface VersionedUpdate {
+  id: string;
+  expectedVersion: number;
+  changes: JobChanges;
+}
+
 /** Splits rows into the chunks one multi-row insert takes. */
 function chunks<T>(rows: T[]): T[][] {
   const out: T[][] = [];
@@ -48,7 +69,8 @@ export class JobQueries {
   private readonly byId: PreparedQuery<{ id: string }, JobRow>;
   private readonly byIdForUpdate: PreparedQuery<{ id: string }, JobRow>;
   private readonly countAdjustment: PreparedQuery<{ queue: string; type: string; status: JobStatus; delta: number }, unknown>;
-  private readonly updatesByColumns = new PreparedShapes<{ id: string; expectedVersion: number; changes: JobChanges }, unknown>(256);
+  private readonly updatesByColumns = new PreparedShapes<VersionedUpdate, unknown>(256);
+  private readonly setUpdates = new PreparedShapes<VersionedUpdate[], { id: string }>(512);
   private readonly jobInserts = new PreparedShapes<NewJobRow[], unknown>(maxRowsPerInsert);
   private readonly eventInserts = new PreparedShapes<NewJobEventRow[], unknown>(maxRowsPerInsert);
   private readonly byIdsForUpdate = new PreparedShapes<string[], JobRow>(maxRowsPerInsert);
@@ -56,7 +78,7 @@ export class JobQueries {
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly dialect: SqlDialect,
+    readonly dialect: SqlDialect,
   ) {
     this.byId = new PreparedQuery((slot) => db.selectFrom('jobs').selectAll().where('id', '=', slot((p) => p.id)));
     this.byIdForUpdate = new PreparedQuery((slot) => {
@@ -111,9 +133,38 @@ export class JobQueries {
     );
   }
 
+  /**
+   * Applies transitions that set the same columns, one statement per chunk of rows, each only if
+   * nobody else moved its job since it was read; each statement returns the ids it changed.
+   */
+  updateJobsAtVersions(rows: VersionedUpdate[]) {
+    const columns = changedColumns(rows[0]!.changes);
+    return chunks(rows).map((chunk) =>
+      this.setUpdates
+        .get(`${columns.join()}:${chunk.length}`, (slot) => {
+          const cast = (value: unknown, column: keyof JobRow) => sql`CAST(${value} AS ${sql.raw(this.sqlType(column))})`;
+          const tuples = chunk.map((_, index) => {
+            const values = [cast(slot((p) => p[index]!.id), 'id'), cast(slot((p) => p[index]!.expectedVersion), 'version')];
+            for (const column of columns) values.push(cast(slot((p) => p[index]!.changes[column]), column));
+            return sql`(${sql.join(values)})`;
+          });
+          const names = sql.join(['id', 'expected_version', ...columns].map((name) => sql.ref(name)));
+          const assignments = sql.join(columns.map((column) => sql`${sql.ref(column)} = ${sql.ref(`v.${column}`)}`));
+          const statement = sql<{ id: string }>`WITH v (${names}) AS (VALUES ${sql.join(tuples)}) UPDATE jobs SET ${assignments} FROM v WHERE jobs.id = v.id AND jobs.version = v.expected_version RETURNING jobs.id`;
+          return { compile: () => statement.compile(this.db) };
+        })
+        .bind(chunk),
+    );
+  }
+
+  private sqlType(column: keyof JobRow): string {
+    const kind = jobColumnKinds[column];
+    return kind === 'millis' ? this.dialect.millisType : kind;
+  }
+
   /** Applies a transition only if nobody else moved the job since it was read. */
   updateJobAtVersion(id: string, expectedVersion: number, changes: JobChanges) {
-    const columns = (Object.keys(changes) as Array<keyof JobChanges>).filter((column) => changes[column] !== undefined);
+    const columns = changedColumns(changes);
     return this.updatesByColumns
       .get(columns.join(), (slot) =>
         this.db

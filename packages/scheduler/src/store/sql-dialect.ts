@@ -16,6 +16,13 @@ export interface SqlDialect {
    * SQLite has a single writer, so its claims never race; PostgreSQL's do.
    */
   readonly lockClaimedRows: boolean;
+  /**
+   * Whether an operation writes its jobs' transitions in one statement per set of changed columns
+   * rather than one per job. Each PostgreSQL statement is a round trip (W1 on PostgreSQL: 2,698 →
+   * 5,132–5,453 jobs/s). A SQLite statement is a function call, and one per job measured slightly
+   * cheaper (scheduler CPU per 1,000 W1 jobs 0.067–0.068 s, against 0.070–0.081 s together).
+   */
+  readonly writesTransitionsTogether: boolean;
 }
 
 export const sqliteDialect: SqlDialect = {
@@ -25,6 +32,7 @@ export const sqliteDialect: SqlDialect = {
   serialPrimaryKey: (column) => column.primaryKey().autoIncrement(),
   generatedColumnStorage: 'VIRTUAL',
   lockClaimedRows: false,
+  writesTransitionsTogether: false,
 };
 
 export const postgresDialect: SqlDialect = {
@@ -34,4 +42,5 @@ export const postgresDialect: SqlDialect = {
   serialPrimaryKey: (column) => column.primaryKey(),
   generatedColumnStorage: 'STORED',
   lockClaimedRows: true,
+  writesTransitionsTogether: true,
 };

@@ -66,9 +66,12 @@ export class SqlJobStore implements JobStore {
   }
 
   private async claimIn(writer: TransitionWriter, params: Claimant & { now: number }): Promise<JobRow[]> {
+    // What this operation changed so far must be in the table before the claim reads it.
+    await writer.writeStaged();
     const candidates = await this.runnableCandidates(writer.tx, params);
-    const leased: JobRow[] = [];
-    for (const job of candidates) leased.push(await writer.apply(job, machine.lease(job, { workerId: params.workerId, now: params.now })));
+    const leased = candidates.map((job) => writer.stage(job, machine.lease(job, { workerId: params.workerId, now: params.now })));
+    // Written now, so that a claim for the next poller of a hand-off does not read them as runnable.
+    await writer.writeStaged();
     return leased;
   }
 
@@ -127,7 +130,8 @@ export class SqlJobStore implements JobStore {
       outcome.status === 'completed'
         ? machine.complete(job, { result: outcome.result, now: writer.now })
         : machine.fail(job, { error: outcome.error, now: writer.now, random: this.random, details: { report: 'failed' } });
-    return { job: await writer.apply(job, transition) };
+    // Written with the batch's other reports, before the batch leases anything.
+    return { job: writer.stage(job, transition) };
   }
 
   cancelJob({ id, now }: { id: string; now: number }): Promise<{ job: JobRow; immediate: boolean }> {
@@ -149,9 +153,7 @@ export class SqlJobStore implements JobStore {
   expireLeases({ now, limit }: { now: number; limit: number }): Promise<JobRow[]> {
     return this.writing(now, async (writer) => {
       const expired = await writer.tx.all(this.queries.expiredLeases({ now, limit }));
-      const ended: JobRow[] = [];
-      for (const job of expired) ended.push(await writer.apply(job, machine.expireLease(job, { now, random: this.random })));
-      return ended;
+      return expired.map((job) => writer.stage(job, machine.expireLease(job, { now, random: this.random })));
     });
   }
 

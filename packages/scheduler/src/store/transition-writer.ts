@@ -1,12 +1,13 @@
-// Writes the transitions of one store operation: each job's update at once (version-guarded),
-// its events and the per-status counts at the end, so an operation on many jobs costs one
-// multi-row insert and one count update per queue, type and status instead of one per job. On
+// Writes the transitions of one store operation: the jobs' updates (version-guarded) staged and
+// written before anything reads the jobs again, on PostgreSQL together in one statement per set
+// of changed columns (`writesTransitionsTogether`); their events and the per-status counts at the
+// end. An operation on many jobs then costs a few statements instead of several per job. On
 // PostgreSQL the count rows are shared by every replica's transactions; updating them last keeps
 // their row locks held only until the commit that follows.
 import { JobConflictError } from '../jobs/job-errors.js';
 import { statusOfState, type JobStatus } from '../jobs/job-status.js';
 import type { EventDraft, Transition } from '../jobs/state-machine.js';
-import { eventRows, type JobQueries } from './job-queries.js';
+import { changedColumns, eventRows, type JobQueries, type VersionedUpdate } from './job-queries.js';
 import type { JobRow, NewJobEventRow } from './schema.js';
 import type { QueryRunner } from './transactor.js';
 
@@ -20,6 +21,7 @@ interface CountDelta {
 export class TransitionWriter {
   private readonly events: NewJobEventRow[] = [];
   private readonly counts = new Map<string, CountDelta>();
+  private staged: Array<{ job: JobRow; update: VersionedUpdate }> = [];
 
   constructor(
     readonly tx: QueryRunner,
@@ -36,13 +38,19 @@ export class TransitionWriter {
     }
   }
 
-  /** Writes a transition guarded by the version it was computed from; zero rows is a conflict. */
+  /** Writes a transition guarded by the version it was computed from; a job moved on meanwhile is a conflict. */
   async apply(job: JobRow, transition: Transition): Promise<JobRow> {
-    const changed = await this.tx.run(this.queries.updateJobAtVersion(job.id, job.version, transition.changes));
-    if (changed !== 1) {
-      const current = (await this.tx.first(this.queries.jobById(job.id))) ?? job;
-      throw new JobConflictError('The job changed while this request was applied.', statusOfState(current.state), current.version);
-    }
+    const updated = this.stage(job, transition);
+    await this.writeStaged();
+    return updated;
+  }
+
+  /**
+   * Takes a transition to write with the others staged: call `writeStaged` before anything reads
+   * jobs again in this operation. Records its events and counts now; returns the job as it will stand.
+   */
+  stage(job: JobRow, transition: Transition): JobRow {
+    this.staged.push({ job, update: { id: job.id, expectedVersion: job.version, changes: transition.changes } });
     const updated = { ...job, ...transition.changes };
     const [before, after] = [statusOfState(job.state), statusOfState(updated.state)];
     if (before !== after) {
@@ -51,6 +59,34 @@ export class TransitionWriter {
     }
     this.record(updated, transition.events);
     return updated;
+  }
+
+  /** Writes the staged transitions; one whose job moved on since it was read fails the whole operation. */
+  async writeStaged(): Promise<void> {
+    const staged = this.staged;
+    if (!staged.length) return;
+    this.staged = [];
+    if (staged.length === 1 || !this.queries.dialect.writesTransitionsTogether) {
+      for (const { job, update } of staged) {
+        if ((await this.tx.run(this.queries.updateJobAtVersion(update.id, update.expectedVersion, update.changes))) !== 1) await this.conflict(job);
+      }
+      return;
+    }
+    const byColumns = new Map<string, typeof staged>();
+    for (const entry of staged) {
+      const key = changedColumns(entry.update.changes).join();
+      const group = byColumns.get(key);
+      if (group) group.push(entry);
+      else byColumns.set(key, [entry]);
+    }
+    for (const group of byColumns.values()) {
+      const changed = new Set<string>();
+      for (const query of this.queries.updateJobsAtVersions(group.map((entry) => entry.update))) {
+        for (const row of await this.tx.all(query)) changed.add(row.id);
+      }
+      const moved = group.find((entry) => !changed.has(entry.job.id));
+      if (moved) await this.conflict(moved.job);
+    }
   }
 
   /** Counts deleted jobs out of their status. */
@@ -68,14 +104,20 @@ export class TransitionWriter {
     return this.events.filter((event) => event.job_id === job_id && event.version === version && event.worker_id === worker_id);
   }
 
-  /** Writes the events and counts gathered; call once, last, inside the same transaction. */
+  /** Writes what is still staged, then the events and counts gathered; call once, last, inside the same transaction. */
   async finish(): Promise<void> {
+    await this.writeStaged();
     for (const query of this.queries.insertEvents(this.events)) await this.tx.run(query);
     // In key order, so that concurrent transactions (other replicas) lock the count rows in the same order.
     for (const key of [...this.counts.keys()].sort()) {
       const delta = this.counts.get(key)!;
       if (delta.delta !== 0) await this.tx.run(this.queries.adjustCount(delta));
     }
+  }
+
+  private async conflict(job: JobRow): Promise<never> {
+    const current = (await this.tx.first(this.queries.jobById(job.id))) ?? job;
+    throw new JobConflictError('The job changed while this request was applied.', statusOfState(current.state), current.version);
   }
 
   private count(job: Pick<JobRow, 'queue' | 'type'>, status: JobStatus, delta: number): void {
