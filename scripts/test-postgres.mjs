@@ -3,15 +3,13 @@
 // `test` database). Without a reachable server it says so and skips, unless
 // FOREMAN_REQUIRE_POSTGRES=1 (as in CI), where that is a failure.
 import { spawnSync } from 'node:child_process';
-import pg from 'pg';
+import { withPostgres } from './postgres-schemas.mjs';
 
 const url = process.env.FOREMAN_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const required = process.env.FOREMAN_REQUIRE_POSTGRES === '1';
 
-const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
 try {
-  await client.connect();
-  await client.end();
+  await withPostgres(url, (client) => client.query('SELECT 1'));
 } catch (error) {
   const message = `PostgreSQL is not reachable at ${url.replace(/:[^:@/]*@/, ':***@')} (${error.message}): the PostgreSQL run of the integration suite is ${required ? 'required and fails' : 'skipped'}.`;
   console.error(message);

@@ -3,20 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JobService } from './job-service.js';
-import type { JobSpec } from './jobs/new-job.js';
+import { testJobSpec } from './jobs/job-spec.fixture.js';
 import type { JobStore } from './store/job-store.js';
 import { openSqliteStore } from './store/sqlite/open-sqlite-store.js';
 
-const spec: JobSpec = {
-  type: 't',
-  payload: {},
-  queue: 'default',
-  priority: 0,
-  max_attempts: 1,
-  backoff: { strategy: 'fixed', base_ms: 0, max_ms: 0, jitter: false },
-  timeout_ms: 1000,
-  lease_ms: 30_000,
-};
 
 let dir: string;
 let store: JobStore;
@@ -35,7 +25,7 @@ afterEach(async () => {
 
 describe('JobService.lease', () => {
   it('hands the jobs back when the poller hung up while they were being leased', async () => {
-    const [{ job }] = (await service.enqueue([spec])) as [{ job: { id: string } }];
+    const [{ job }] = (await service.enqueue([testJobSpec])) as [{ job: { id: string } }];
     const hangUp = new AbortController();
     const leasing = service.lease({ workerId: 'gone', types: null, queues: null, max: 1, waitMs: 0, agent: null, signal: hangUp.signal });
     hangUp.abort(); // after the claim started, before its answer
@@ -53,7 +43,7 @@ describe('JobService.lease', () => {
     const leasing = service.lease({ workerId: 'gone', types: null, queues: null, max: 1, waitMs: 5000, agent: null, signal: hangUp.signal });
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(service.waiters.waiting).toBe(1);
-    const enqueuing = service.enqueue([spec]);
+    const enqueuing = service.enqueue([testJobSpec]);
     hangUp.abort(); // after the enqueue took the poller out of the line, before its commit
     const [{ job }] = (await enqueuing) as [{ job: { id: string } }];
     expect(await leasing).toEqual([]);

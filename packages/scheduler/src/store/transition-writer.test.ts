@@ -5,7 +5,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JobConflictError } from '../jobs/job-errors.js';
-import { newJob, type JobSpec } from '../jobs/new-job.js';
+import { testJobSpec } from '../jobs/job-spec.fixture.js';
+import { newJob } from '../jobs/new-job.js';
 import * as machine from '../jobs/state-machine.js';
 import { JobQueries } from './job-queries.js';
 import { migrateToLatest } from './migrate.js';
@@ -15,16 +16,6 @@ import { SqlJobStore } from './sql-job-store.js';
 import { SqliteTransactor } from './sqlite/sqlite-transactor.js';
 import { TransitionWriter } from './transition-writer.js';
 
-const spec: JobSpec = {
-  type: 't',
-  payload: null,
-  queue: 'default',
-  priority: 0,
-  max_attempts: 1,
-  backoff: { strategy: 'fixed', base_ms: 0, max_ms: 0, jitter: false },
-  timeout_ms: 1000,
-  lease_ms: 30_000,
-};
 
 // PostgreSQL writes staged transitions together; SQLite one by one. Both ways run here on SQLite.
 for (const writesTransitionsTogether of [false, true]) {
@@ -45,7 +36,7 @@ for (const writesTransitionsTogether of [false, true]) {
       transactor = new SqliteTransactor(writeDb, new BetterSqlite3(join(dir, 'foreman.db'), { readonly: true }));
       queries = new JobQueries(db, { ...sqliteDialect, writesTransitionsTogether });
       store = new SqlJobStore(transactor, queries);
-      const { outcomes } = await store.enqueueJobs({ jobs: [newJob(spec, now), newJob(spec, now), newJob(spec, now)], now });
+      const { outcomes } = await store.enqueueJobs({ jobs: [newJob(testJobSpec, now), newJob(testJobSpec, now), newJob(testJobSpec, now)], now });
       jobs = outcomes.map((outcome) => outcome.job);
     });
     afterEach(async () => {
