@@ -10,7 +10,10 @@ import { workloads } from './workloads.mjs';
 import { runPeers } from './peers.mjs';
 import { postgresUnreachable, postgresUrl } from './databases.mjs';
 
+// `pnpm bench -- --only W1` hands the script the `--` as well.
+const args = process.argv.slice(2);
 const { values } = parseArgs({
+  args: args[0] === '--' ? args.slice(1) : args,
   options: {
     only: { type: 'string', multiple: true },
     database: { type: 'string', multiple: true },
