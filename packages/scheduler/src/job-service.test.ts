@@ -25,7 +25,7 @@ afterEach(async () => {
 
 describe('JobService.lease', () => {
   it('hands the jobs back when the poller hung up while they were being leased', async () => {
-    const [{ job }] = (await service.enqueue([testJobSpec])) as [{ job: { id: string } }];
+    const { job } = (await service.enqueue([testJobSpec]))[0]!;
     const hangUp = new AbortController();
     const leasing = service.lease({ workerId: 'gone', types: null, queues: null, max: 1, waitMs: 0, agent: null, signal: hangUp.signal });
     hangUp.abort(); // after the claim started, before its answer
@@ -45,7 +45,7 @@ describe('JobService.lease', () => {
     expect(service.waiters.waiting).toBe(1);
     const enqueuing = service.enqueue([testJobSpec]);
     hangUp.abort(); // after the enqueue took the poller out of the line, before its commit
-    const [{ job }] = (await enqueuing) as [{ job: { id: string } }];
+    const { job } = (await enqueuing)[0]!;
     expect(await leasing).toEqual([]);
     expect(await store.getJob(job.id)).toMatchObject({ state: 'available', attempt: 0 });
     expect((await store.listJobEvents(job.id))!.map((event) => event.type)).toEqual(['enqueued', 'leased', 'lease_released']);
