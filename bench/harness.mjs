@@ -125,6 +125,14 @@ export async function waitForCounts(url, accept, timeoutMs) {
   }
 }
 
+/** When the scheduler first heard from this worker (its first lease request), in ms. */
+export async function workerFirstSeenAt(url, workerId) {
+  const { workers } = await api(url, 'GET', '/workers');
+  const worker = workers.find((seen) => seen.worker_id === workerId);
+  if (!worker) throw new Error(`the scheduler never saw worker ${workerId}`);
+  return Date.parse(worker.first_seen);
+}
+
 /** Newest `finished_at` among completed jobs: when the last completion was accepted. */
 export async function lastCompletionAt(url, type) {
   let latest = 0;

@@ -1,6 +1,6 @@
 // The benchmark workloads; each returns its figures and a one-line summary.
 import { performance } from 'node:perf_hooks';
-import { api, enqueueBulk, lastCompletionAt, percentile, processUsage, settledRssMb, sleep, startAgent, startScheduler, waitForCounts, wallClock } from './harness.mjs';
+import { api, enqueueBulk, lastCompletionAt, percentile, processUsage, settledRssMb, sleep, startAgent, startScheduler, waitForCounts, wallClock, workerFirstSeenAt } from './harness.mjs';
 
 const drainJobs = 20_000;
 const latencyJobs = 300;
@@ -19,8 +19,12 @@ async function withScheduler(database, run) {
 }
 
 /**
- * Drains `jobs` with one agent (concurrency 50); jobs/s from agent start to the last accepted
- * completion. With `scrapeEveryMs`, GET /metrics is scraped that often meanwhile.
+ * Drains `jobs` with one agent (concurrency 50); jobs/s from the agent's start to the last
+ * accepted completion. The agent has started when its first lease request arrives (its
+ * `first_seen`): the peers start their clocks on a worker whose modules are loaded and whose
+ * connection is ready, so the agent process's own start (node and its modules, about 170 ms
+ * here) is reported apart, in `fromSpawnJobsPerSecond`. With `scrapeEveryMs`, GET /metrics is
+ * scraped that often meanwhile.
  */
 async function drain(scheduler, type, jobs, { scrapeEveryMs } = {}) {
   const bulkRate = await enqueueBulk(scheduler.url, jobs);
@@ -41,10 +45,12 @@ async function drain(scheduler, type, jobs, { scrapeEveryMs } = {}) {
     await scraper;
     await agent.stop();
   }
-  const seconds = ((await lastCompletionAt(scheduler.url, type)) - startedAt) / 1000;
+  const finishedAt = await lastCompletionAt(scheduler.url, type);
+  const agentStartedAt = await workerFirstSeenAt(scheduler.url, 'bench-agent');
   const after = processUsage(scheduler.pid);
   return {
-    jobsPerSecond: jobs.length / seconds,
+    jobsPerSecond: jobs.length / ((finishedAt - agentStartedAt) / 1000),
+    fromSpawnJobsPerSecond: jobs.length / ((finishedAt - startedAt) / 1000),
     bulkEnqueuePerSecond: bulkRate,
     cpuSecondsPer1000: ((after.cpuSeconds - before.cpuSeconds) / jobs.length) * 1000,
     peakRssMb: after.peakRssMb,
@@ -57,7 +63,7 @@ export const workloads = {
       const r = await drain(scheduler, 'bench.noop', Array.from({ length: drainJobs }, () => ({ type: 'bench.noop' })));
       return {
         ...r,
-        summary: `drain ${round(r.jobsPerSecond)} jobs/s; bulk enqueue ${round(r.bulkEnqueuePerSecond)} jobs/s; scheduler CPU ${round(r.cpuSecondsPer1000, 3)} s/1000 jobs, peak RSS ${round(r.peakRssMb)} MB`,
+        summary: `drain ${round(r.jobsPerSecond)} jobs/s (${round(r.fromSpawnJobsPerSecond)} from the agent's spawn); bulk enqueue ${round(r.bulkEnqueuePerSecond)} jobs/s; scheduler CPU ${round(r.cpuSecondsPer1000, 3)} s/1000 jobs, peak RSS ${round(r.peakRssMb)} MB`,
       };
     });
   },
@@ -118,7 +124,7 @@ export const workloads = {
         ranTwice += page.jobs.filter((job) => job.status === 'completed' && job.attempt === 2).length;
         cursor = page.next_cursor;
       } while (cursor);
-      return { jobsPerSecond: r.jobsPerSecond, ranTwice, summary: `retry e2e ${round(r.jobsPerSecond)} jobs/s; ${ranTwice} of ${retryJobs} ran exactly twice` };
+      return { jobsPerSecond: r.jobsPerSecond, fromSpawnJobsPerSecond: r.fromSpawnJobsPerSecond, ranTwice, summary: `retry e2e ${round(r.jobsPerSecond)} jobs/s (${round(r.fromSpawnJobsPerSecond)} from the agent's spawn); ${ranTwice} of ${retryJobs} ran exactly twice` };
     });
   },
 
