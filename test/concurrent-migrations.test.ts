@@ -42,7 +42,7 @@ async function appliedMigrations(db: string): Promise<string[]> {
   return (await query<{ name: string }>(db, 'SELECT name FROM foreman_migrations ORDER BY name')).map((row) => row.name);
 }
 
-const allMigrations = ['001-initial', '002-job-counts', '003-worker-drain', '004-queue-table-storage'];
+const allMigrations = ['001-initial', '002-job-counts', '003-worker-drain', '004-queue-table-storage', '005-count-stripes'];
 
 describe.skipIf(backend !== 'postgres')('replicas starting together on an empty schema', () => {
   it('all come up, with every migration applied once', async () => {

@@ -67,7 +67,7 @@ describe('GET /metrics', () => {
     expect(samples.get(`foreman_job_run_seconds_count{${labels},outcome="retried"}`)).toBe(1);
     expect(samples.get(`foreman_job_run_seconds_count{${labels},outcome="failed"}`)).toBe(1);
 
-    // From the job_counts table: one retried job is pending again.
+    // From the kept counts: one retried job is pending again.
     expect(samples.get(`foreman_jobs{${labels},status="pending"}`)).toBe(1);
     expect(samples.get(`foreman_jobs{${labels},status="completed"}`)).toBe(1);
     expect(samples.get(`foreman_jobs{${labels},status="failed"}`)).toBe(2);

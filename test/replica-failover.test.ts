@@ -22,7 +22,7 @@ const agents = new AgentFleet();
 beforeAll(async () => {
   if (backend !== 'postgres') return;
   database = await createTestDatabase();
-  // Commits without waiting for the WAL flush: every transition updates the same job_counts row,
+  // Commits without waiting for the WAL flush: transitions of one type share a few count rows,
   // so commits queue behind each other's fsync, and this test is about replicas, not durability
   // across a PostgreSQL crash.
   const db = new URL(database.db);

@@ -33,6 +33,14 @@ export function changedColumns(changes: JobChanges): Array<keyof JobChanges> {
   return (Object.keys(changes) as Array<keyof JobChanges>).filter((column) => changes[column] !== undefined);
 }
 
+export interface CountAdjustment {
+  queue: string;
+  type: string;
+  status: JobStatus;
+  stripe: number;
+  delta: number;
+}
+
 /** A transition to write, guarded by the version it was computed from. */
 export interface VersionedUpdate {
   id: string;
@@ -68,7 +76,7 @@ export const reportEventTypes: string[] = ['completed', 'failed', 'retry_schedul
 export class JobQueries {
   private readonly byId: PreparedQuery<{ id: string }, JobRow>;
   private readonly byIdForUpdate: PreparedQuery<{ id: string }, JobRow>;
-  private readonly countAdjustment: PreparedQuery<{ queue: string; type: string; status: JobStatus; delta: number }, unknown>;
+  private readonly countAdjustment: PreparedQuery<CountAdjustment, unknown>;
   private readonly updatesByColumns = new PreparedShapes<VersionedUpdate, unknown>(256);
   private readonly setUpdates = new PreparedShapes<VersionedUpdate[], { id: string }>(512);
   private readonly jobInserts = new PreparedShapes<NewJobRow[], unknown>(maxRowsPerInsert);
@@ -88,9 +96,11 @@ export class JobQueries {
     this.countAdjustment = new PreparedQuery((slot) => {
       const delta = slot((p) => p.delta);
       return db
-        .insertInto('job_counts')
-        .values({ queue: slot((p) => p.queue), type: slot((p) => p.type), status: slot((p) => p.status), count: delta })
-        .onConflict((oc) => oc.columns(['queue', 'type', 'status']).doUpdateSet({ count: sql<number>`job_counts.count + excluded.count` }));
+        .insertInto('job_count_stripes')
+        .values({ queue: slot((p) => p.queue), type: slot((p) => p.type), status: slot((p) => p.status), stripe: slot((p) => p.stripe), count: delta })
+        .onConflict((oc) =>
+          oc.columns(['queue', 'type', 'status', 'stripe']).doUpdateSet({ count: sql<number>`job_count_stripes.count + excluded.count` }),
+        );
     });
   }
 
@@ -351,17 +361,34 @@ export class JobQueries {
       .groupBy('worker_id');
   }
 
-  /** Adds `delta` to the number of jobs of this queue and type in this status. */
-  adjustCount(params: { queue: string; type: string; status: JobStatus; delta: number }) {
+  /** Adds `delta` to the number of jobs of this queue and type in this status, in one stripe. */
+  adjustCount(params: CountAdjustment) {
     return this.countAdjustment.bind(params);
   }
 
   countsByQueueTypeStatus() {
-    return this.db.selectFrom('job_counts').select(['queue', 'type', 'status', 'count']).where('count', '>', 0);
+    return this.db
+      .selectFrom(this.countRows().as('counted'))
+      .select(['queue', 'type', 'status', (eb) => eb.fn.sum<number>('count').as('count')])
+      .groupBy(['queue', 'type', 'status'])
+      .having((eb) => eb.fn.sum('count'), '>', 0);
   }
 
   queuesWithPendingJobs() {
-    return this.db.selectFrom('job_counts').select('queue').distinct().where('status', '=', 'pending').where('count', '>', 0);
+    return this.db
+      .selectFrom(this.countRows().as('counted'))
+      .select('queue')
+      .where('status', '=', 'pending')
+      .groupBy('queue')
+      .having((eb) => eb.fn.sum('count'), '>', 0);
+  }
+
+  /** Every count row: the stripes, and the counts kept before them (see 005-count-stripes). */
+  private countRows() {
+    return this.db
+      .selectFrom('job_count_stripes')
+      .select(['queue', 'type', 'status', 'count'])
+      .unionAll(this.db.selectFrom('job_counts').select(['queue', 'type', 'status', 'count']));
   }
 
   oldestRunnableIn(queue: string) {

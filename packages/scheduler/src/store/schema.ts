@@ -61,7 +61,7 @@ export interface WorkersTable {
   drain_requested_at: number | null;
 }
 
-/** How many jobs each queue and type has in each API status, kept by every transition. */
+/** How many jobs each queue and type had in each API status, as counted before stripes (005). */
 export interface JobCountsTable {
   queue: string;
   type: string;
@@ -69,11 +69,17 @@ export interface JobCountsTable {
   count: number;
 }
 
+/** What every transition adds to the counts per queue, type and status, in one of several stripes; a count is the sum. */
+export interface JobCountStripesTable extends JobCountsTable {
+  stripe: number;
+}
+
 export interface Database {
   jobs: JobsTable;
   job_events: JobEventsTable;
   workers: WorkersTable;
   job_counts: JobCountsTable;
+  job_count_stripes: JobCountStripesTable;
 }
 
 export type JobRow = Selectable<JobsTable>;

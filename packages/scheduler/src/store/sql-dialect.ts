@@ -23,6 +23,12 @@ export interface SqlDialect {
    * cheaper (scheduler CPU per 1,000 W1 jobs 0.067–0.068 s, against 0.070–0.081 s together).
    */
   readonly writesTransitionsTogether: boolean;
+  /**
+   * Rows each per-status count is spread over (005-count-stripes). PostgreSQL's concurrent
+   * transactions each pick one, so they do not wait on each other's count rows; SQLite's single
+   * writer needs one.
+   */
+  readonly countStripes: number;
 }
 
 export const sqliteDialect: SqlDialect = {
@@ -33,6 +39,7 @@ export const sqliteDialect: SqlDialect = {
   generatedColumnStorage: 'VIRTUAL',
   lockClaimedRows: false,
   writesTransitionsTogether: false,
+  countStripes: 1,
 };
 
 export const postgresDialect: SqlDialect = {
@@ -43,4 +50,5 @@ export const postgresDialect: SqlDialect = {
   generatedColumnStorage: 'STORED',
   lockClaimedRows: true,
   writesTransitionsTogether: true,
+  countStripes: 8,
 };

@@ -22,12 +22,16 @@ export class TransitionWriter {
   private readonly events: NewJobEventRow[] = [];
   private readonly counts = new Map<string, CountDelta>();
   private staged: Array<{ job: JobRow; update: VersionedUpdate }> = [];
+  /** The count rows this operation adds to: concurrent operations on PostgreSQL mostly pick others. */
+  private readonly stripe: number;
 
   constructor(
     readonly tx: QueryRunner,
     private readonly queries: JobQueries,
     readonly now: number,
-  ) {}
+  ) {
+    this.stripe = Math.floor(Math.random() * queries.dialect.countStripes);
+  }
 
   /** Inserts new jobs, counted as pending, with their creation events. */
   async insert(jobs: Array<{ job: JobRow; events: EventDraft[] }>): Promise<void> {
@@ -111,7 +115,7 @@ export class TransitionWriter {
     // In key order, so that concurrent transactions (other replicas) lock the count rows in the same order.
     for (const key of [...this.counts.keys()].sort()) {
       const delta = this.counts.get(key)!;
-      if (delta.delta !== 0) await this.tx.run(this.queries.adjustCount(delta));
+      if (delta.delta !== 0) await this.tx.run(this.queries.adjustCount({ ...delta, stripe: this.stripe }));
     }
   }
 

@@ -5,6 +5,7 @@ import { initialMigration } from './001-initial.js';
 import { jobCountsMigration } from './002-job-counts.js';
 import { workerDrainMigration } from './003-worker-drain.js';
 import { queueTableStorageMigration } from './004-queue-table-storage.js';
+import { countStripesMigration } from './005-count-stripes.js';
 
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {
   return {
@@ -14,6 +15,7 @@ export function migrationProvider(dialect: SqlDialect): MigrationProvider {
         '002-job-counts': jobCountsMigration,
         '003-worker-drain': workerDrainMigration(dialect),
         '004-queue-table-storage': queueTableStorageMigration(dialect),
+        '005-count-stripes': countStripesMigration,
       };
     },
   };
