@@ -34,27 +34,39 @@ export interface BatchReporterDeps {
   dispatch?: (job: Job) => void;
 }
 
+/** Whether a 400 names `return_jobs` as unknown: a scheduler older than that field. */
+function refusesReturnJobs(status: number, problem: unknown): boolean {
+  const errors = (problem as { errors?: Array<{ path?: unknown }> } | undefined)?.errors;
+  return status === 400 && Array.isArray(errors) && errors.some((error) => error.path === '/return_jobs');
+}
+
 export function createBatchReporter({ client, workerId, outage, single, giveUp, leaseFor, dispatch }: BatchReporterDeps): Reporter {
   const queue: QueuedReport[] = [];
   let senders = 0;
+  // Only each report's status is read here; the jobs' representations would cost both sides.
+  // A scheduler older than `return_jobs` refuses it, and is asked without it from then on.
+  let omitJobs = true;
 
   const oneByOne = (batch: QueuedReport[]) => {
     for (const item of batch) void single(item.job, item.outcome, item.logger).then(item.settle);
   };
 
-  const send = async (batch: QueuedReport[]) => {
+  const send = async (batch: QueuedReport[]): Promise<void> => {
     try {
       const lease = leaseFor?.(batch.length);
-      const { data, response } = await client.POST('/reports', {
+      const { data, error, response } = await client.POST('/reports', {
         body: {
           worker_id: workerId,
           reports: batch.map(({ job, outcome }) => ({ id: job.id, version: job.version, ...outcome })),
           ...(lease && { lease }),
-          // Only each report's status is read here; the jobs' representations would cost both sides.
-          return_jobs: false,
+          ...(omitJobs && { return_jobs: false }),
         },
         signal: giveUp ? AbortSignal.any([giveUp, AbortSignal.timeout(requestTimeoutMs)]) : AbortSignal.timeout(requestTimeoutMs),
       });
+      if (!data && omitJobs && refusesReturnJobs(response.status, error)) {
+        omitJobs = false;
+        return send(batch);
+      }
       if (!data) {
         if (response.status >= 500 || response.status === 429) outage.failed(`HTTP ${response.status} from /reports`);
         return oneByOne(batch);

@@ -1,0 +1,56 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createForemanClient, type Job } from '@foreman/client';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createBatchReporter } from './batch-reporter.js';
+import { createOutageTracker } from './outage.js';
+import { memoryLogger } from './test-support/fake-scheduler.js';
+
+// A scheduler from before `return_jobs`: its strict schema refuses the field as unknown.
+let server: Server;
+let url: string;
+const bodies: Array<Record<string, unknown>> = [];
+
+beforeEach(async () => {
+  bodies.length = 0;
+  server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+    req.on('end', () => {
+      const body = JSON.parse(raw) as { reports: Array<{ id: string }>; return_jobs?: boolean };
+      bodies.push(body);
+      if ('return_jobs' in body) {
+        const problem = { type: 'urn:foreman:problem:invalid-input', title: 'The request is invalid', status: 400, errors: [{ path: '/return_jobs', message: 'is not a known field' }] };
+        return res.writeHead(400, { 'content-type': 'application/problem+json' }).end(JSON.stringify(problem));
+      }
+      const results = body.reports.map(({ id }) => ({ id, status: 200, job: null, problem: null }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ results, jobs: [] }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterEach(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+it('asks a scheduler that refuses return_jobs again without it, and from then on', async () => {
+  const { logger } = memoryLogger();
+  const singles: string[] = [];
+  const report = createBatchReporter({
+    client: createForemanClient({ url }),
+    workerId: 'w',
+    outage: createOutageTracker(logger),
+    single: async (job) => void singles.push(job.id),
+  });
+  const job = (id: string) => ({ id, version: 2 }) as Job;
+  await report(job('a'), { status: 'completed', result: null }, logger);
+  await report(job('b'), { status: 'completed', result: null }, logger);
+  expect(bodies.map((body) => [(body.reports as Array<{ id: string }>).map((r) => r.id).join(), 'return_jobs' in body])).toEqual([
+    ['a', true],
+    ['a', false],
+    ['b', false],
+  ]);
+  expect(singles).toEqual([]);
+});
