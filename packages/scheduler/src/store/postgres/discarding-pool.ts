@@ -7,8 +7,14 @@ import pg from 'pg';
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import { StatementNames } from './statement-names.js';
 
-/** SQLSTATE of "cached plan must not change result type": the statement is prepared again under a new name when retried. */
-export const stalePreparedStatement = '0A000';
+/**
+ * "cached plan must not change result type": a statement prepared before a schema change. It is
+ * prepared again under a new name when retried. (Its SQLSTATE, 0A000, covers every unsupported
+ * feature; the routine that raises it tells this case apart.)
+ */
+export function isStalePreparedStatement(error: unknown): boolean {
+  return error instanceof pg.DatabaseError && error.code === '0A000' && error.routine === 'RevalidateCachedQuery';
+}
 
 /** A server error (any SQLSTATE but connection and shutdown classes) leaves the connection usable. */
 function leavesConnectionUsable(error: unknown): boolean {
@@ -17,9 +23,22 @@ function leavesConnectionUsable(error: unknown): boolean {
 
 export function discardingPool(pool: pg.Pool): PostgresPool {
   const names = new StatementNames();
+  /** The naming generation each connection prepared its statements under. */
+  const generations = new WeakMap<pg.PoolClient, number>();
+  const connectCurrent = async (): Promise<pg.PoolClient> => {
+    for (;;) {
+      const client = await pool.connect();
+      const prepared = generations.get(client);
+      if (prepared === undefined || prepared === names.generation) {
+        generations.set(client, names.generation);
+        return client;
+      }
+      client.release(true);
+    }
+  };
   return {
     async connect(): Promise<PostgresPoolClient> {
-      const client = await pool.connect();
+      const client = await connectCurrent();
       let broken: Error | undefined;
       // pg-pool stops listening while a connection is lent out; an error between two queries
       // of a transaction would otherwise be an uncaught exception.
@@ -34,7 +53,7 @@ export function discardingPool(pool: pg.Pool): PostgresPool {
             const query = name === undefined ? { text: sql, values: [...parameters] } : { name, text: sql, values: [...parameters] };
             return (await client.query(query)) as PostgresQueryResult<unknown>;
           } catch (error) {
-            if (error instanceof pg.DatabaseError && error.code === stalePreparedStatement) names.forget();
+            if (isStalePreparedStatement(error)) names.forget();
             if (!leavesConnectionUsable(error)) broken ??= error as Error;
             throw error;
           }

@@ -3,16 +3,12 @@
 import type { Kysely } from 'kysely';
 import { InvalidInputError, StoreUnavailableError } from '../../jobs/job-errors.js';
 import { KyselyRunner } from '../kysely-runner.js';
-import { stalePreparedStatement } from './discarding-pool.js';
+import { isStalePreparedStatement } from './discarding-pool.js';
 import type { Database } from '../schema.js';
 import type { QueryRunner, Transactor } from '../transactor.js';
 
-/**
- * SQLSTATEs after which running the whole transaction again is the answer: a unique key taken by a
- * concurrent insert, a serialization failure, a deadlock, and a prepared statement that no longer
- * fits its table (the next attempt prepares it afresh).
- */
-const retryableStates = new Set(['23505', '40001', '40P01', stalePreparedStatement]);
+/** SQLSTATEs after which running the whole transaction again is the answer: a unique key taken by a concurrent insert, a serialization failure, a deadlock. */
+const retryableStates = new Set(['23505', '40001', '40P01']);
 /** Connection-level failures: the database is down, restarting or out of connections. */
 const unavailableStates = /^(08|53|57P0)/;
 const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
@@ -36,7 +32,7 @@ export function translatePostgresError(error: unknown): unknown {
 /** A read, run once more if its prepared statement had gone stale. */
 async function reading<T>(read: () => Promise<T>): Promise<T> {
   try {
-    return await read().catch((error: unknown) => (codeOf(error) === stalePreparedStatement ? read() : Promise.reject(error)));
+    return await read().catch((error: unknown) => (isStalePreparedStatement(error) ? read() : Promise.reject(error)));
   } catch (error) {
     throw translatePostgresError(error);
   }
@@ -60,7 +56,8 @@ export class PostgresTransactor implements Transactor {
         return await this.db.transaction().execute((trx) => work(new KyselyRunner(trx)));
       } catch (error) {
         const code = codeOf(error);
-        if (attempt < 3 && code && retryableStates.has(code)) continue;
+        // A statement prepared before a schema change is prepared afresh by the next attempt.
+        if (attempt < 3 && ((code && retryableStates.has(code)) || isStalePreparedStatement(error))) continue;
         throw translatePostgresError(error);
       }
     }

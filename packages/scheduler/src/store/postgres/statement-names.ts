@@ -12,13 +12,18 @@ const maxNamedStatements = 200;
 
 export class StatementNames {
   private names = new Map<string, string>();
-  private generation = 0;
+  private current = 0;
+
+  /** Changes with every `forget`: a connection that prepared statements under an older one holds stale ones. */
+  get generation(): number {
+    return this.current;
+  }
 
   /** The name of this SQL text; undefined once every name is taken, and the text goes unnamed. */
   nameFor(sql: string): string | undefined {
     let name = this.names.get(sql);
     if (name === undefined && this.names.size < maxNamedStatements) {
-      name = `foreman_${this.generation}_${this.names.size}`;
+      name = `foreman_${this.current}_${this.names.size}`;
       this.names.set(sql, name);
     }
     return name;
@@ -27,10 +32,11 @@ export class StatementNames {
   /**
    * After a schema change (a replica of a newer version migrated) a statement prepared before it
    * can fail ("cached plan must not change result type"): new names make every connection
-   * prepare its statements afresh.
+   * prepare its statements afresh. The pool replaces connections of an older generation, so the
+   * statements they prepared do not pile up.
    */
   forget(): void {
     this.names = new Map();
-    this.generation++;
+    this.current++;
   }
 }
