@@ -10,6 +10,7 @@ beforeEach(async () => {
   server = createServer((req, res) => {
     if (req.url === '/empty') return res.writeHead(204).end();
     if (req.url === '/hang') return;
+    if (req.url === '/moved') return res.writeHead(307, { location: '/echo' }).end();
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -31,6 +32,12 @@ it('sends the method, headers and body and returns status, headers and body', as
   expect(response.status).toBe(201);
   expect(response.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
   expect(await response.json()).toEqual({ method: 'POST', auth: 'Bearer t', body: '{"x":1}' });
+});
+
+it('follows a redirect, keeping the method and body where the status says so', async () => {
+  const response = await schedulerFetch()(new Request(`${url}/moved`, { method: 'POST', body: '{"x":2}' }));
+  expect(response.status).toBe(201);
+  expect(await response.json()).toMatchObject({ method: 'POST', body: '{"x":2}' });
 });
 
 it('returns a response without a body for 204', async () => {
