@@ -1,6 +1,6 @@
 // Everything `GET /metrics` exposes, in one prom-client registry per scheduler. Counters and
 // histograms are fed by the job service's transitions, the HTTP middleware and the store's
-// transactions; the job-count gauges read the `job_counts` table only when scraped.
+// transactions; the job-count gauges read the kept counts (see 005-count-stripes) only when scraped.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { EndCause, JobServiceObserver } from '../job-service.js';
 import type { StatsSnapshot } from '../store/job-store.js';
