@@ -1,19 +1,17 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createForemanClient, type Job } from '@foreman/client';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createBatchReporter } from './batch-reporter.js';
 import { createOutageTracker } from './outage.js';
 import { memoryLogger } from './test-support/fake-scheduler.js';
+import { listenOnLoopback, type LoopbackServer } from './test-support/loopback-server.js';
 
 // A scheduler from before `return_jobs`: its strict schema refuses the field as unknown.
-let server: Server;
-let url: string;
+let server: LoopbackServer;
 const bodies: Array<Record<string, unknown>> = [];
 
 beforeEach(async () => {
   bodies.length = 0;
-  server = createServer((req, res) => {
+  server = await listenOnLoopback((req, res) => {
     let raw = '';
     req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
     req.on('end', () => {
@@ -27,19 +25,14 @@ beforeEach(async () => {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ results, jobs: [] }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterEach(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterEach(() => server.close());
 
 it('asks a scheduler that refuses return_jobs again without it, and from then on', async () => {
   const { logger } = memoryLogger();
   const singles: string[] = [];
   const report = createBatchReporter({
-    client: createForemanClient({ url }),
+    client: createForemanClient({ url: server.url }),
     workerId: 'w',
     outage: createOutageTracker(logger),
     single: async (job) => void singles.push(job.id),

@@ -1,13 +1,12 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { schedulerFetch } from './scheduler-fetch.js';
+import { listenOnLoopback, type LoopbackServer } from './test-support/loopback-server.js';
 
-let server: Server;
+let server: LoopbackServer;
 let url: string;
 
 beforeEach(async () => {
-  server = createServer((req, res) => {
+  server = await listenOnLoopback((req, res) => {
     if (req.url === '/empty') return res.writeHead(204).end();
     if (req.url === '/hang') return;
     if (req.url === '/moved') return res.writeHead(307, { location: '/echo' }).end();
@@ -19,13 +18,9 @@ beforeEach(async () => {
       res.writeHead(201).end(JSON.stringify({ method: req.method, auth: req.headers.authorization ?? null, body: Buffer.concat(chunks).toString() }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = server.url;
 });
-afterEach(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterEach(() => server.close());
 
 it('sends the method, headers and body and returns status, headers and body', async () => {
   const response = await schedulerFetch()(new Request(`${url}/echo`, { method: 'POST', headers: { authorization: 'Bearer t' }, body: '{"x":1}' }));
@@ -52,6 +47,6 @@ it('rejects when the request signal aborts', async () => {
 });
 
 it('rejects when nothing listens', async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
   await expect(schedulerFetch()(new Request(`${url}/echo`))).rejects.toThrow();
 });
