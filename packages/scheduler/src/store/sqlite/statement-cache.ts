@@ -4,7 +4,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 /** Distinct SQL texts are few (kysely emits one per query shape and `IN` list length). */
 const maxStatements = 2000;
 
-export type Row = Record<string, unknown>;
+type Row = Record<string, unknown>;
 
 /**
  * A prepared statement. One that returns rows returns them as arrays, which `toRow` turns into
