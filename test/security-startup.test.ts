@@ -1,11 +1,10 @@
 // Secure by default, as real processes: no tokens means loopback only, unless --insecure; the
 // `token` command makes tokens the scheduler accepts; bad security settings stop it at start.
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { schedulerBin, spawnScheduler, tempDir, type SchedulerProcess } from './support/scheduler.js';
+import { runSchedulerCli as runCli, spawnScheduler, tempDir, type SchedulerProcess } from './support/scheduler.js';
 import { bearer } from './support/tokens.js';
 
 const dir = tempDir('foreman-startup-');
@@ -17,12 +16,6 @@ afterEach(async () => {
   running = undefined;
 });
 afterAll(() => dir.remove());
-
-/** Runs the scheduler CLI to its exit (for settings it refuses, and the token command). */
-function runCli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const run = spawnSync(process.execPath, [schedulerBin, ...args], { encoding: 'utf8', timeout: 15_000, env: { PATH: process.env.PATH, ...env } });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
 
 function mint(args: string[]): { token: string; entry: Record<string, unknown> } {
   const { status, stdout } = runCli(['token', ...args]);

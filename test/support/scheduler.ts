@@ -1,5 +1,5 @@
 // Real schedulers for tests: in-process on a temporary SQLite file, or as a separate process.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { watchChild } from './child-process.js';
 import { createInterface } from 'node:readline';
 import { createForemanClient, type ForemanClient } from '@foreman/client';
@@ -11,6 +11,12 @@ import { validatingFetch } from './validating-fetch.js';
 export { tempDir } from './temp-dir.js';
 
 export const schedulerBin = new URL('../../packages/scheduler/bin/foreman-scheduler.js', import.meta.url).pathname;
+
+/** Runs the scheduler CLI to its exit (for settings it refuses, and the token command). */
+export function runSchedulerCli(args: string[], { env = {}, cwd }: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
+  const run = spawnSync(process.execPath, [schedulerBin, ...args], { encoding: 'utf8', timeout: 15_000, cwd, env: { PATH: process.env.PATH, ...env } });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
 
 export function clientFor(url: string): ForemanClient {
   return createForemanClient({ url, fetch: validatingFetch });

@@ -1,6 +1,7 @@
 // The scheduler's settings: flags over environment variables over these defaults, validated once.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { databaseLocation, UnsupportedDatabaseError } from './store/database-url.js';
 
 export const defaults = {
   host: '127.0.0.1',
@@ -29,7 +30,14 @@ const configSchema = z
   .strictObject({
     host: z.string().min(1),
     port: wholeNumber(0, 65_535),
-    db: z.string().min(1),
+    db: z.string().min(1).check((ctx) => {
+      try {
+        databaseLocation(ctx.value);
+      } catch (error) {
+        if (!(error instanceof UnsupportedDatabaseError)) throw error;
+        ctx.issues.push({ code: 'custom', input: ctx.value, message: error.message });
+      }
+    }),
     sweepIntervalMs: wholeNumber(10, 3_600_000),
     maxBodyBytes: wholeNumber(1024, 1024 * 1024 * 1024),
     maxPayloadBytes: wholeNumber(2, 1024 * 1024 * 1024),
@@ -88,7 +96,8 @@ export const usage = `Usage: foreman-scheduler [options]
 Options (each also set by its environment variable):
   --host HOST                  FOREMAN_HOST                   address to listen on (default ${defaults.host})
   --port PORT                  FOREMAN_PORT                   port to listen on, 0 for any free one (default ${defaults.port})
-  --db PATH|URL                FOREMAN_DB                     SQLite database file, or a postgres:// URL (default ${defaults.db})
+  --db PATH|URL                FOREMAN_DB                     SQLite database file (a path, file: or sqlite: URL), or a
+                                                              postgres:// URL (default ${defaults.db})
   --sweep-interval-ms MS       FOREMAN_SWEEP_INTERVAL_MS      how often expired leases are looked for (default ${defaults.sweepIntervalMs})
   --max-body-bytes BYTES       FOREMAN_MAX_BODY_BYTES         largest request body accepted (default ${defaults.maxBodyBytes})
   --max-payload-bytes BYTES    FOREMAN_MAX_PAYLOAD_BYTES      largest payload of one job, as JSON (default ${defaults.maxPayloadBytes})

@@ -19,11 +19,11 @@ import { RetentionSweeper } from './loops/retention-sweeper.js';
 import { WorkerDrains } from './loops/worker-drains.js';
 import { SchedulerMetrics } from './metrics/scheduler-metrics.js';
 import { openStorage } from './store/open-store.js';
-import { isPostgresUrl } from './store/database-url.js';
+import { databaseLocation } from './store/database-url.js';
 
 /** The database setting as it may be logged: a connection string loses its password. */
 function withoutPassword(db: string): string {
-  if (!isPostgresUrl(db)) return db;
+  if (databaseLocation(db).kind === 'sqlite') return db;
   const url = new URL(db);
   if (url.password) url.password = '***';
   return url.toString();

@@ -1,6 +1,6 @@
-// Picks the storage from the --db setting: a postgres:// URL, or a SQLite file path. Only the
+// Picks the storage from the --db setting: a postgres:// URL, or a SQLite file. Only the
 // chosen database's driver is loaded, which keeps the embedded scheduler's memory down.
-import { isPostgresUrl } from './database-url.js';
+import { databaseLocation } from './database-url.js';
 import type { JobStore } from './job-store.js';
 import type { PostgresOptions } from './postgres/open-postgres-store.js';
 import type { RunnableFeed } from './runnable-feed.js';
@@ -23,13 +23,14 @@ export interface StorageOptions {
 }
 
 export async function openStorage(db: string, { postgres, observeTransaction }: StorageOptions = {}): Promise<Storage> {
-  if (!isPostgresUrl(db)) {
+  const location = databaseLocation(db);
+  if (location.kind === 'sqlite') {
     const { openSqliteStore } = await import('./sqlite/open-sqlite-store.js');
-    const store = await openSqliteStore(db, observeTransaction);
+    const store = await openSqliteStore(location.path, observeTransaction);
     return { store, feed: null, now: Date.now, close: () => store.close() };
   }
   const { openPostgresStore } = await import('./postgres/open-postgres-store.js');
-  const { store, feed, clock } = await openPostgresStore(db, postgres, observeTransaction);
+  const { store, feed, clock } = await openPostgresStore(location.url, postgres, observeTransaction);
   return {
     store,
     feed,
