@@ -110,6 +110,7 @@ describe('wrong types name the field', () => {
     ['/jobs', { payload: {} }, '/type'],
     ['/jobs/batch', { jobs: [] }, '/jobs'],
     ['/jobs/batch', { jobs: [{ type: 'a' }, { type: 'b', priority: 1.5 }] }, '/jobs/1/priority'],
+    ['/jobs/batch', { jobs: [{ type: 'a' }], return_jobs: 'no' }, '/return_jobs'],
     ['/next-job', { worker_id: '' }, '/worker_id'],
     ['/next-job', { worker_id: 'w', max: 101 }, '/max'],
     ['/next-job', { worker_id: 'w', wait_ms: -1 }, '/wait_ms'],

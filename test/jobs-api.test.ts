@@ -63,6 +63,24 @@ describe('enqueue', () => {
     const { data, response: created } = await foreman.client.POST('/jobs/batch', { body: { jobs: [{ type: 'a' }, { type: 'b', priority: 5 }] } });
     expect(created.status).toBe(201);
     expect(data!.jobs.map((job) => job.type)).toEqual(['a', 'b']);
+    expect(data!.ids).toEqual(data!.jobs.map((job) => job.id));
+  });
+
+  it('answers a batch with only its ids when asked not to return the jobs', async () => {
+    const existing = await enqueue(foreman.client, { type: 'once', idempotency_key: 'k-1' });
+    const { data, response } = await foreman.client.POST('/jobs/batch', {
+      body: { jobs: [{ type: 'a' }, { type: 'once', idempotency_key: 'k-1' }, { type: 'b', payload: { n: 2 } }], return_jobs: false },
+    });
+    expect(response.status).toBe(201);
+    expect(data!.jobs).toEqual([]);
+    expect(data!.ids).toHaveLength(3);
+    expect(data!.ids[1]).toBe(existing.id);
+    const stored = await Promise.all(data!.ids.map(async (id) => (await foreman.client.GET('/jobs/{id}', { params: { path: { id } } })).data!));
+    expect(stored.map((job) => [job.type, job.status, job.payload])).toEqual([
+      ['a', 'pending', {}],
+      ['once', 'pending', {}],
+      ['b', 'pending', { n: 2 }],
+    ]);
   });
 
   it('refuses a parent_id that names no job, and links children to their parent', async () => {

@@ -54,6 +54,7 @@ export const jobInputSchema = z
 
 export const jobBatchInputSchema = z.strictObject({
   jobs: z.array(jobInputSchema).min(1).max(1000),
+  return_jobs: z.boolean().default(true),
 });
 
 export const retryInputSchema = z.strictObject({

@@ -46,12 +46,12 @@ export function jobRoutes(service: JobService, maxPayloadBytes: number): Hono {
   });
 
   routes.post('/jobs/batch', async (c) => {
-    const { jobs } = await readBody(c, jobBatchInputSchema);
+    const { jobs, return_jobs: returnJobs } = await readBody(c, jobBatchInputSchema);
     assertMayEnqueue(c, jobs);
     assertPayloadsFit(jobs.map((job) => job.payload), maxPayloadBytes, (index) => `/jobs/${index}/payload`);
     await refuseMissingParents(service, jobs, (index) => `/jobs/${index}/parent_id`);
     const outcomes = await service.enqueue(jobs);
-    return c.json({ jobs: outcomes.map((outcome) => jobView(outcome.job)) }, 201);
+    return c.json({ jobs: returnJobs ? outcomes.map((outcome) => jobView(outcome.job)) : [], ids: outcomes.map((outcome) => outcome.job.id) }, 201);
   });
 
   routes.get('/jobs', async (c) => {
