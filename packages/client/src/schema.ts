@@ -40,7 +40,7 @@ export type paths = {
          *
          *     `ids` lists the jobs' ids in the order given. With `return_jobs: false`, `jobs` is
          *     empty: a producer that only needs the ids saves the response every job's
-         *     representation (measured: a bulk enqueue about 1.6 times as fast).
+         *     representation (measured: a bulk enqueue 1.3 to 1.5 times as fast).
          */
         post: operations["enqueueJobs"];
         delete?: never;
