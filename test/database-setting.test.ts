@@ -3,16 +3,11 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { clientFor, runSchedulerCli, spawnScheduler, tempDir, type SchedulerProcess } from './support/scheduler.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { clientFor, runSchedulerCli, schedulersStoppedAfterEach, tempDir } from './support/scheduler.js';
 
 const dir = tempDir('foreman-db-setting-');
-let running: SchedulerProcess | undefined;
-afterEach(async () => {
-  running?.child.kill('SIGTERM');
-  await running?.exited;
-  running = undefined;
-});
+const schedulers = schedulersStoppedAfterEach();
 afterAll(() => dir.remove());
 
 describe('--db', () => {
@@ -21,7 +16,7 @@ describe('--db', () => {
     ['a file: URL', (path: string) => pathToFileURL(path).href],
   ])('opens the SQLite file %s names', async (_form, setting) => {
     const path = join(dir.path, `named by url ${Math.random().toString(36).slice(2)}.db`);
-    running = await spawnScheduler(setting(path));
+    const running = await schedulers.spawn(setting(path));
     const { data } = await clientFor(running.url).POST('/jobs', { body: { type: 'db.setting' } });
     expect(data?.status).toBe('pending');
     expect(existsSync(path)).toBe(true);

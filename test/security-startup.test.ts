@@ -3,18 +3,13 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { runSchedulerCli as runCli, spawnScheduler, tempDir, type SchedulerProcess } from './support/scheduler.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runSchedulerCli as runCli, schedulersStoppedAfterEach, tempDir } from './support/scheduler.js';
 import { bearer } from './support/tokens.js';
 
 const dir = tempDir('foreman-startup-');
 const db = () => join(dir.path, `${Math.random().toString(36).slice(2)}.db`);
-let running: SchedulerProcess | undefined;
-afterEach(async () => {
-  running?.child.kill('SIGTERM');
-  await running?.exited;
-  running = undefined;
-});
+const schedulers = schedulersStoppedAfterEach();
 afterAll(() => dir.remove());
 
 function mint(args: string[]): { token: string; entry: Record<string, unknown> } {
@@ -35,13 +30,13 @@ describe('without tokens', () => {
   });
 
   it('listens beyond loopback with --insecure, and warns', async () => {
-    running = await spawnScheduler(db(), ['--host', '0.0.0.0', '--insecure']);
+    const running = await schedulers.spawn(db(), ['--host', '0.0.0.0', '--insecure']);
     expect(running.logs).toContainEqual(expect.objectContaining({ level: 40, msg: expect.stringContaining('without tokens (--insecure)') }));
     expect((await fetch(`http://127.0.0.1:${new URL(running.url).port}/stats`)).status).toBe(200);
   });
 
   it('serves loopback with every route open', async () => {
-    running = await spawnScheduler(db());
+    const running = await schedulers.spawn(db());
     expect((await fetch(`${running.url}/workers`)).status).toBe(200);
   });
 });
@@ -60,7 +55,7 @@ describe('with tokens', () => {
   ])('serves beyond loopback with tokens from %s, open only for health and the contract', async (_source, configure) => {
     const minted = mint(['--name', 'ops', '--scopes', 'admin']);
     const { flags, env } = configure(join(dir.path, `tokens-${Math.random()}.json`), JSON.stringify({ tokens: [minted.entry] }));
-    running = await spawnScheduler(db(), ['--host', '0.0.0.0', ...flags], { env });
+    const running = await schedulers.spawn(db(), ['--host', '0.0.0.0', ...flags], { env });
     const base = `http://127.0.0.1:${new URL(running.url).port}`;
     expect((await fetch(`${base}/workers`)).status).toBe(401);
     expect((await fetch(`${base}/workers`, { headers: bearer(minted.token) })).status).toBe(200);

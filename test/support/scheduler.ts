@@ -84,6 +84,17 @@ export async function spawnScheduler(
   return { url, child, logs, exited };
 }
 
+/** Spawns scheduler processes as `spawnScheduler` does; after each test the last one is stopped (SIGTERM). */
+export function schedulersStoppedAfterEach(): { spawn: typeof spawnScheduler } {
+  let running: SchedulerProcess | undefined;
+  afterEach(async () => {
+    running?.child.kill('SIGTERM');
+    await running?.exited;
+    running = undefined;
+  });
+  return { spawn: async (...args) => (running = await spawnScheduler(...args)) };
+}
+
 /**
  * Scheduler processes that tests start on a database of their own; after each test the
  * process is killed and the database dropped. Create one at the top of a test file.
