@@ -53,8 +53,11 @@ export async function startScheduler(database = 'sqlite', flags = []) {
   };
 }
 
-export function startAgent(url, { concurrency, workerId }) {
-  const args = [...nodeFlags, agentBin, '--url', url, '--handlers', benchJobs, '--concurrency', String(concurrency), '--worker-id', workerId, '--log-level', 'warn', '--wait-ms', '20000'];
+export function startAgent(url, { concurrency, prefetch = 0, workerId }) {
+  const args = [
+    ...nodeFlags, agentBin, '--url', url, '--handlers', benchJobs, '--concurrency', String(concurrency), '--prefetch', String(prefetch),
+    '--worker-id', workerId, '--log-level', 'warn', '--wait-ms', '20000',
+  ];
   return track(spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] }));
 }
 

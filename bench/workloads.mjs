@@ -19,7 +19,13 @@ async function withScheduler(database, run) {
 }
 
 /**
- * Drains `jobs` with one agent (concurrency 50); jobs/s from the agent's start to the last
+ * The drains' agent: 50 handlers, as the peers' consumers, and 50 jobs leased ahead, as
+ * graphile-worker's perf preset keeps a local queue of 500.
+ */
+const drainAgent = { concurrency: 50, prefetch: Number(process.env.FOREMAN_BENCH_PREFETCH ?? 50) };
+
+/**
+ * Drains `jobs` with one agent (`drainAgent`); jobs/s from the agent's start to the last
  * accepted completion. The agent has started when its first lease request arrives (its
  * `first_seen`): the peers start their clocks on a worker whose modules are loaded and whose
  * connection is ready, so the agent process's own start (node and its modules, about 170 ms
@@ -30,7 +36,7 @@ async function drain(scheduler, type, jobs, { scrapeEveryMs } = {}) {
   const bulkRate = await enqueueBulk(scheduler.url, jobs);
   const before = processUsage(scheduler.pid);
   const startedAt = Date.now();
-  const agent = startAgent(scheduler.url, { concurrency: 50, workerId: 'bench-agent' });
+  const agent = startAgent(scheduler.url, { ...drainAgent, workerId: 'bench-agent' });
   let scraping = scrapeEveryMs !== undefined;
   const scraper = (async () => {
     while (scraping) {

@@ -530,6 +530,8 @@ export type components = {
             hostname?: string;
             version?: string;
             concurrency?: number;
+            /** @description Jobs it leases beyond its concurrency, which wait on the agent (their leases kept alive) for a free slot; they count among the worker's running jobs meanwhile. */
+            prefetch?: number;
         };
         LeaseInput: {
             worker_id: string;

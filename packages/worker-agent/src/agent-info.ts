@@ -7,6 +7,7 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 
 export const AGENT_VERSION: string = pkg.version;
 
-export function agentInfo(concurrency: number) {
-  return { hostname: hostname().slice(0, 256), version: AGENT_VERSION.slice(0, 64), concurrency };
+export function agentInfo(concurrency: number, prefetch: number) {
+  // Told only when used, so that a scheduler older than the field still accepts the default agent.
+  return { hostname: hostname().slice(0, 256), version: AGENT_VERSION.slice(0, 64), concurrency, ...(prefetch > 0 && { prefetch }) };
 }

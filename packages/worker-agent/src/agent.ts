@@ -33,7 +33,7 @@ export interface Agent {
    */
   readonly drained: Promise<void>;
   readonly workerId: string;
-  /** Busy slots: jobs whose handler has not settled or whose outcome is not yet reported. */
+  /** Jobs held: leased and not yet reported, whether their handler runs, has settled, or waits for a slot. */
   readonly running: number;
 }
 
@@ -48,7 +48,10 @@ export function createAgent(options: AgentOptions = {}): Agent {
   const fetch = config.fetch ?? schedulerFetch({ caFile: config.caFile });
   const client = createForemanClient({ url: config.url, token: config.token, fetch });
   const outage = createOutageTracker(logger);
-  const slots = createSlots(config.concurrency);
+  // What the agent may hold (leased, not yet reported) and what it may run: the difference is
+  // leased ahead, so that a finished job's successor is at hand instead of a round trip away.
+  const slots = createSlots(config.concurrency + config.prefetch);
+  const handlerSlots = createSlots(config.concurrency);
   const giveUpReports = new AbortController();
   const runs = new Set<JobRun>();
   const stopPolling = new AbortController();
@@ -59,7 +62,7 @@ export function createAgent(options: AgentOptions = {}): Agent {
     wait_ms: config.waitMs,
     types,
     ...(config.queues && { queues: config.queues }),
-    agent: agentInfo(config.concurrency),
+    agent: agentInfo(config.concurrency, config.prefetch),
   };
   let announceDrained!: () => void;
   const drained = new Promise<void>((resolve) => {
@@ -67,10 +70,10 @@ export function createAgent(options: AgentOptions = {}): Agent {
   });
 
   // The slot stays taken until the outcome is reported too, so the scheduler never sees more than
-  // `concurrency` jobs running on this worker.
+  // `concurrency + prefetch` jobs running on this worker.
   const dispatch = (job: Job) => {
     slots.take();
-    const run = runJob(job, { client, workerId: config.workerId, logger, outage, handlers, report, onDrain: drain });
+    const run = runJob(job, { client, workerId: config.workerId, logger, outage, handlers, handlerSlots, report, onDrain: drain });
     runs.add(run);
     void run.done.then(() => {
       runs.delete(run);
@@ -95,6 +98,9 @@ export function createAgent(options: AgentOptions = {}): Agent {
   const shutdown = async (graceMs: number | null) => {
     logger.info({ running: slots.busy, grace_ms: graceMs ?? 'unbounded' }, 'agent stopping');
     stopPolling.abort();
+    // Jobs leased ahead that have not started go back at once, to run on another worker.
+    const handBack = new JobError('agent shutting down', { code: 'shutdown', retryable: true });
+    for (const run of runs) if (!run.started) run.abort(handBack);
     await polling;
     // Until no new run appears: a report in flight may still bring jobs, which are handed back.
     const pending = async () => {

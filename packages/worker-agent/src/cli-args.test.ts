@@ -12,7 +12,7 @@ describe('parseCliArgs', () => {
   it('reads every flag', () => {
     const args = parseCliArgs(
       [
-        '--url', 'http://sched:9000', '--concurrency', '4', '--worker-id', 'w1', '--types', 'a,b', '--queues', 'q1',
+        '--url', 'http://sched:9000', '--concurrency', '4', '--prefetch', '8', '--worker-id', 'w1', '--types', 'a,b', '--queues', 'q1',
         '--handlers', './jobs.js', '--wait-ms', '500', '--shutdown-grace-ms', '250', '--file-root', '/data', '--log-level', 'debug',
       ],
       {},
@@ -20,6 +20,7 @@ describe('parseCliArgs', () => {
     expect(args.options).toEqual({
       url: 'http://sched:9000',
       concurrency: 4,
+      prefetch: 8,
       workerId: 'w1',
       types: ['a', 'b'],
       queues: ['q1'],
@@ -43,14 +44,15 @@ describe('parseCliArgs', () => {
   });
 
   it('falls back to FOREMAN_* variables, and flags win over them', () => {
-    const env = { FOREMAN_URL: 'http://env:1', FOREMAN_CONCURRENCY: '7', FOREMAN_WORKER_ID: 'env-worker', FOREMAN_QUEUES: 'q1, q2' };
-    expect(parseCliArgs([], env).options).toMatchObject({ url: 'http://env:1', concurrency: 7, workerId: 'env-worker', queues: ['q1', 'q2'] });
+    const env = { FOREMAN_URL: 'http://env:1', FOREMAN_CONCURRENCY: '7', FOREMAN_PREFETCH: '3', FOREMAN_WORKER_ID: 'env-worker', FOREMAN_QUEUES: 'q1, q2' };
+    expect(parseCliArgs([], env).options).toMatchObject({ url: 'http://env:1', concurrency: 7, prefetch: 3, workerId: 'env-worker', queues: ['q1', 'q2'] });
     expect(parseCliArgs(['--concurrency', '2'], env).options.concurrency).toBe(2);
   });
 
   it.each([
     [['--concurrency', 'ten'], {}, /--concurrency must be a whole number/],
     [['--wait-ms=-5'], {}, /--wait-ms must be a whole number/],
+    [[], { FOREMAN_PREFETCH: 'some' }, /FOREMAN_PREFETCH must be a whole number/],
     [[], { FOREMAN_SHUTDOWN_GRACE_MS: '1.5' }, /FOREMAN_SHUTDOWN_GRACE_MS must be a whole number/],
     [['--types', ','], {}, /--types needs at least one name/],
     [['--log-level', 'loud'], {}, /--log-level must be one of/],

@@ -12,6 +12,8 @@ Runs jobs leased from a Foreman scheduler. Flags win over environment variables.
 
   --url URL                  scheduler base URL            FOREMAN_URL (default ${DEFAULTS.url})
   --concurrency N            jobs run at once              FOREMAN_CONCURRENCY (default ${DEFAULTS.concurrency})
+  --prefetch N               jobs leased ahead of a free slot, waiting on this agent
+                                                           FOREMAN_PREFETCH (default ${DEFAULTS.prefetch})
   --worker-id ID             this worker's id              FOREMAN_WORKER_ID (default <hostname>-<pid>-<random>)
   --types a,b                lease only these job types    FOREMAN_TYPES (default: every type with a handler)
   --queues q1,q2             lease only from these queues  FOREMAN_QUEUES (default: any)
@@ -32,6 +34,7 @@ The built-in "http" and "sleep" jobs are always available.
 const FLAGS = {
   url: { type: 'string' },
   concurrency: { type: 'string' },
+  prefetch: { type: 'string' },
   'worker-id': { type: 'string' },
   types: { type: 'string', multiple: true },
   queues: { type: 'string', multiple: true },
@@ -90,6 +93,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
     options: {
       url: text('url'),
       concurrency: whole('concurrency'),
+      prefetch: whole('prefetch'),
       workerId: text('worker-id'),
       types: list('types'),
       queues: list('queues'),

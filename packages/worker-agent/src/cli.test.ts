@@ -41,7 +41,7 @@ describe('foreman-agent', () => {
   it('prints usage for --help and exits 0', async () => {
     const run = agent(['--help']);
     expect(await run.exit).toBe(0);
-    for (const flag of ['--url', '--concurrency', '--worker-id', '--types', '--queues', '--handlers', '--wait-ms', '--shutdown-grace-ms', '--file-root', '--log-level']) {
+    for (const flag of ['--url', '--concurrency', '--prefetch', '--worker-id', '--types', '--queues', '--handlers', '--wait-ms', '--shutdown-grace-ms', '--file-root', '--log-level']) {
       expect(run.stdout()).toContain(flag);
     }
   });
@@ -49,6 +49,7 @@ describe('foreman-agent', () => {
   it.each([
     [['--concurrency', 'lots'], '--concurrency must be a whole number'],
     [['--concurrency', '0'], '--concurrency: Too small'],
+    [['--prefetch', '1001'], '--prefetch: Too big'],
     [['--bogus'], "Unknown option '--bogus'"],
     [['--url', 'not a url'], '--url: must be an http(s) URL'],
     [['--types', 'no-such-type'], '--types: no handler for no-such-type'],

@@ -9,6 +9,7 @@ import { isJobDefinition, type JobDefinition } from './define-job.js';
 export const DEFAULTS = Object.freeze({
   url: 'http://127.0.0.1:8080',
   concurrency: 10,
+  prefetch: 0,
   waitMs: 30_000,
   shutdownGraceMs: 10_000,
   logLevel: 'info' as const,
@@ -33,6 +34,12 @@ export type FetchLike = (input: Request) => Promise<Response>;
 export const agentOptionsSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default(DEFAULTS.url),
   concurrency: z.int().min(1).max(10_000).default(DEFAULTS.concurrency),
+  /**
+   * Jobs leased beyond `concurrency`, waiting on the agent (their leases kept alive) for a free
+   * slot, so that a finished job's successor starts at once. Each counts as running on the
+   * scheduler while it waits; keep it small when jobs are long, or idle workers elsewhere wait.
+   */
+  prefetch: z.int().min(0).max(1_000).default(DEFAULTS.prefetch),
   workerId: z.string().min(1).max(128).default(defaultWorkerId),
   handlers: z
     .array(z.custom<JobDefinition>(isJobDefinition, 'must be a job definition made with defineJob'))

@@ -1,4 +1,5 @@
-// Runs one leased job: validates its payload, heartbeats its lease, enforces its timeout and reports its outcome.
+// Runs one leased job: heartbeats its lease from the moment it is leased, waits for a handler slot,
+// validates its payload, enforces its timeout and reports its outcome.
 import type { ForemanClient, Job, JobInput } from '@foreman/client';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -7,6 +8,7 @@ import { startHeartbeat } from './heartbeat.js';
 import { JobError, toFailure } from './job-error.js';
 import type { OutageTracker } from './outage.js';
 import type { Outcome, Reporter } from './reporter.js';
+import type { Slots } from './slots.js';
 
 export interface RunnerDeps {
   client: ForemanClient;
@@ -15,12 +17,16 @@ export interface RunnerDeps {
   outage: OutageTracker;
   handlers: ReadonlyMap<string, JobDefinition>;
   report: Reporter;
+  /** Handlers running at once; a job leased ahead of a free one waits here. */
+  handlerSlots: Slots;
   /** The scheduler asked this worker to drain (said in a heartbeat). */
   onDrain(): void;
 }
 
 export interface JobRun {
   readonly job: Job;
+  /** Whether its handler has been given a slot (a job leased ahead may still be waiting for one). */
+  readonly started: boolean;
   /** Settles once the outcome was accepted or refused by the scheduler, or deliberately not sent (lease lost). */
   readonly reported: Promise<void>;
   /** Settles once the handler has settled as well; only then is the job's slot free. */
@@ -35,6 +41,8 @@ export function runJob(job: Job, deps: RunnerDeps): JobRun {
   const logger = deps.logger.child({ job_id: job.id, type: job.type, attempt: job.attempt });
   const controller = new AbortController();
   let decided = false;
+  let started = false;
+  let timeout: NodeJS.Timeout | undefined;
   let settleOutcome!: (outcome: Outcome | undefined) => void;
   const outcome = new Promise<Outcome | undefined>((resolve) => {
     settleOutcome = resolve;
@@ -67,10 +75,6 @@ export function runJob(job: Job, deps: RunnerDeps): JobRun {
     onLeaseLost: (status) =>
       abort(new JobError(`lease lost (HTTP ${status})`, { code: 'lease_lost', retryable: true }), false),
   });
-  const timeout = setTimeout(
-    () => abort(new JobError(`timed out after ${job.timeout_ms} ms`, { code: 'timeout', retryable: true }), true),
-    job.timeout_ms,
-  );
 
   const ctx: JobContext = Object.freeze({
     signal: controller.signal,
@@ -109,6 +113,12 @@ export function runJob(job: Job, deps: RunnerDeps): JobRun {
       decide(failed(new JobError(`no handler for type ${job.type}`, { code: 'unknown_type', retryable: true })));
       return;
     }
+    if (!(await deps.handlerSlots.acquire(controller.signal))) return;
+    started = true;
+    timeout = setTimeout(
+      () => abort(new JobError(`timed out after ${job.timeout_ms} ms`, { code: 'timeout', retryable: true }), true),
+      job.timeout_ms,
+    );
     try {
       const parsed = definition.schema
         ? await definition.schema.safeParseAsync(job.payload)
@@ -126,12 +136,17 @@ export function runJob(job: Job, deps: RunnerDeps): JobRun {
       if (!decide({ status: 'failed', error: toFailure(error) })) {
         logger.debug({ err: error }, 'handler failed after the job had already ended');
       }
+    } finally {
+      deps.handlerSlots.release();
     }
   })();
 
   const reported = outcome.then((settled) => (settled ? deps.report(job, settled, logger) : undefined));
   return {
     job,
+    get started() {
+      return started;
+    },
     reported,
     done: Promise.all([reported, handled]).then(() => undefined),
     abort: (reason) => abort(reason, true),

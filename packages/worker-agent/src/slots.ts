@@ -1,4 +1,4 @@
-// Counts busy job slots so the agent never runs more than its concurrency, and wakes the poller when one frees.
+// Counts busy slots (jobs held, handlers running) so the agent never goes past its limits, and wakes whoever waits when one frees.
 export interface Slots {
   readonly busy: number;
   readonly free: number;
@@ -6,11 +6,18 @@ export interface Slots {
   release(): void;
   /** Resolves as soon as a slot is free, or when `signal` aborts. */
   whenFree(signal: AbortSignal): Promise<void>;
+  /**
+   * Takes a slot once one is free, first come first served; false, with nothing taken, if
+   * `signal` aborts first.
+   */
+  acquire(signal: AbortSignal): Promise<boolean>;
 }
 
 export function createSlots(capacity: number): Slots {
   let busy = 0;
   let waiters: Array<() => void> = [];
+  // A released slot passes straight to the longest-waiting acquirer, so none is woken for nothing.
+  const acquirers: Array<() => void> = [];
   return {
     get busy() {
       return busy;
@@ -22,6 +29,8 @@ export function createSlots(capacity: number): Slots {
       busy++;
     },
     release() {
+      const next = acquirers.shift();
+      if (next) return next();
       busy--;
       const woken = waiters;
       waiters = [];
@@ -36,6 +45,25 @@ export function createSlots(capacity: number): Slots {
         };
         waiters.push(wake);
         signal.addEventListener('abort', wake, { once: true });
+      });
+    },
+    acquire(signal) {
+      if (signal.aborted) return Promise.resolve(false);
+      if (busy < capacity) {
+        busy++;
+        return Promise.resolve(true);
+      }
+      return new Promise((resolve) => {
+        const handOver = () => {
+          signal.removeEventListener('abort', giveUp);
+          resolve(true);
+        };
+        const giveUp = () => {
+          acquirers.splice(acquirers.indexOf(handOver), 1);
+          resolve(false);
+        };
+        acquirers.push(handOver);
+        signal.addEventListener('abort', giveUp, { once: true });
       });
     },
   };

@@ -65,6 +65,7 @@ export const agentInfoSchema = z.strictObject({
   hostname: z.string().max(256).optional(),
   version: z.string().max(64).optional(),
   concurrency: z.int().min(1).max(10_000).optional(),
+  prefetch: z.int().min(0).max(1_000).optional(),
 });
 
 export const leaseInputSchema = z.strictObject({
