@@ -14,6 +14,8 @@ const benchJobs = join(root, 'bench/jobs.mjs');
 const clockTicksPerSecond = 100;
 /** Extra node flags for the scheduler and agent processes, e.g. `--cpu-prof` when profiling. */
 const nodeFlags = (process.env.FOREMAN_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+/** The node flags a bin's `#!/usr/bin/env -S node …` line gives it, as run from a shell. */
+const shebangFlags = (bin) => readFileSync(bin, 'utf8').split('\n', 1)[0].split(/\s+/).filter((word) => word.startsWith('--'));
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export const wallClock = () => performance.timeOrigin + performance.now();
@@ -26,7 +28,7 @@ function track(child) {
 /** A scheduler process on a fresh database: `sqlite` (the durable default settings) or `postgres`. */
 export async function startScheduler(database = 'sqlite', flags = []) {
   const db = await freshDatabase(database);
-  const child = spawn(process.execPath, [...nodeFlags, schedulerBin, '--port', '0', '--db', db.url, ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...shebangFlags(schedulerBin), ...nodeFlags, schedulerBin, '--port', '0', '--db', db.url, ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
   const proc = track(child);
   const url = await new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {

@@ -8,8 +8,9 @@ const schedulerBin = new URL('../packages/scheduler/bin/foreman-scheduler.js', i
 const agentBin = new URL('../packages/worker-agent/bin/foreman-agent.js', import.meta.url).pathname;
 const children = [];
 
+// Each bin runs as its shebang says, with the node flags it carries.
 function start(bin, args) {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   child.on('exit', (code, signal) => {
     if (!stopping) {

@@ -68,7 +68,8 @@ export async function spawnScheduler(
   flags: string[] = [],
   { until = 'api', env = {} }: { until?: 'api' | 'port'; env?: NodeJS.ProcessEnv } = {},
 ): Promise<SchedulerProcess> {
-  const child = spawn(process.execPath, [schedulerBin, '--port', '0', '--db', db, ...flags], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  // Run as a command, as operators do, so that the node flags of its shebang apply.
+  const child = spawn(schedulerBin, ['--port', '0', '--db', db, ...flags], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const exited = watchChild(child);
   const logs: Array<Record<string, unknown>> = [];
   const awaited = until === 'api' ? 'foreman scheduler listening' : 'foreman scheduler opening the database';

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { getHeapStatistics } from 'node:v8';
 import { serve, type ServerType } from '@hono/node-server';
 import { ConfigError, type SchedulerConfig } from './config.js';
 import { readContract } from './contract.js';
@@ -148,7 +149,10 @@ export async function startScheduler(config: SchedulerConfig, logger: Logger = c
   handle = app.fetch;
   const store = storage.store;
   readiness.serving(() => store.ping());
-  logger.info({ url, db: withoutPassword(config.db), authentication: tokens ? 'tokens' : 'none' }, 'foreman scheduler listening');
+  logger.info(
+    { url, db: withoutPassword(config.db), authentication: tokens ? 'tokens' : 'none', heap_limit_mb: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20) },
+    'foreman scheduler listening',
+  );
 
   let closing: Promise<void> | undefined;
   return {
