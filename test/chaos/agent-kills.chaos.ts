@@ -1,5 +1,5 @@
 // kill -9 a random agent every 1–3 s while 5,000 jobs run; the others (and replacements) drain
-// them. Nothing acknowledged is lost and every job has exactly one accepted completion.
+// them, half of them leasing ahead (--prefetch). Nothing acknowledged is lost and every job has exactly one accepted completion.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,7 +32,11 @@ describe('agents killed at random', () => {
       for (const job of data!.jobs) ledger.enqueued(job.id);
     }
     let generation = 0;
-    const launch = () => agents.start(foreman.url, ['--worker-id', `agent-${generation++}`, '--concurrency', '20']);
+    // Every other agent leases ahead, so that kills also take jobs that were waiting for a slot.
+    const launch = () => {
+      const id = generation++;
+      agents.start(foreman.url, ['--worker-id', `agent-${id}`, '--concurrency', '20', ...(id % 2 ? ['--prefetch', '20'] : [])]);
+    };
     for (let i = 0; i < agentCount; i++) launch();
 
     let kills = 0;
