@@ -644,6 +644,7 @@ export type components = {
             worker_id: string;
             first_seen: components["schemas"]["Timestamp"];
             last_seen: components["schemas"]["Timestamp"];
+            /** @description Jobs leased to it and not ended, including those it leased ahead (`agent.prefetch`) that still wait for a slot. */
             running_jobs: number;
             /** @description The types it asked for; null means any. */
             types: string[] | null;
