@@ -24,6 +24,21 @@ async function startAgent(options: Omit<Parameters<typeof createAgent>[0] & obje
   return agent;
 }
 
+/** A 40 ms job of type `slow` that counts the most handlers running at once. */
+function slowJobCountingPeak() {
+  let running = 0;
+  let peak = 0;
+  const definition = defineJob({
+    type: 'slow',
+    handler: async () => {
+      peak = Math.max(peak, ++running);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      running--;
+    },
+  });
+  return { definition, peak: () => peak };
+}
+
 const finished = (id: string) => eventually(() => getJob(foreman.client, id), (job) => ['completed', 'failed', 'cancelled'].includes(job.status));
 
 describe('an agent', () => {
@@ -46,20 +61,11 @@ describe('an agent', () => {
   });
 
   it('never runs more handlers at once than its concurrency', async () => {
-    let running = 0;
-    let peak = 0;
-    const slow = defineJob({
-      type: 'slow',
-      handler: async () => {
-        peak = Math.max(peak, ++running);
-        await new Promise((resolve) => setTimeout(resolve, 40));
-        running--;
-      },
-    });
-    await startAgent({ handlers: [slow], concurrency: 3 });
+    const slow = slowJobCountingPeak();
+    await startAgent({ handlers: [slow.definition], concurrency: 3 });
     const { data } = await foreman.client.POST('/jobs/batch', { body: { jobs: Array.from({ length: 30 }, () => ({ type: 'slow' })) } });
     for (const job of data!.jobs) await finished(job.id);
-    expect(peak).toBe(3);
+    expect(slow.peak()).toBe(3);
   });
 
   it('picks a job up promptly while idle, through the long poll', async () => {
@@ -191,18 +197,9 @@ async function worker(workerId: string) {
 
 describe('an agent with prefetch', () => {
   it('holds up to concurrency + prefetch jobs but runs no more handlers than its concurrency', async () => {
-    let running = 0;
-    let peakRunning = 0;
-    const slow = defineJob({
-      type: 'slow',
-      handler: async () => {
-        peakRunning = Math.max(peakRunning, ++running);
-        await new Promise((resolve) => setTimeout(resolve, 40));
-        running--;
-      },
-    });
+    const slow = slowJobCountingPeak();
     const ids = await enqueueMany(20, { type: 'slow' });
-    await startAgent({ handlers: [slow], concurrency: 2, prefetch: 3, workerId: 'prefetching' });
+    await startAgent({ handlers: [slow.definition], concurrency: 2, prefetch: 3, workerId: 'prefetching' });
 
     let peakHeld = 0;
     const watching = (async () => {
@@ -213,7 +210,7 @@ describe('an agent with prefetch', () => {
     for (const id of ids) expect(await finished(id)).toMatchObject({ status: 'completed', attempt: 1 });
     await watching;
 
-    expect(peakRunning).toBe(2);
+    expect(slow.peak()).toBe(2);
     expect(peakHeld).toBeGreaterThan(2);
     expect(peakHeld).toBeLessThanOrEqual(5);
     expect((await worker('prefetching'))?.agent).toMatchObject({ concurrency: 2, prefetch: 3 });
