@@ -14,6 +14,9 @@ import { createReporter } from './reporter.js';
 import { createSlots } from './slots.js';
 import { schedulerFetch } from './scheduler-fetch.js';
 
+/** What a job cut short by the agent's stop is reported with: the scheduler runs it again without using an attempt. */
+const shuttingDown = () => new JobError('agent shutting down', { code: 'shutdown', retryable: true });
+
 /** After the grace period, how long a stopping agent keeps trying to deliver its last reports. */
 export const SHUTDOWN_REPORT_DEADLINE_MS = 15_000;
 
@@ -80,7 +83,7 @@ export function createAgent(options: AgentOptions = {}): Agent {
       slots.release();
     });
     // A job leased by a report that was in flight when shutdown began goes straight back.
-    if (stopPolling.signal.aborted) run.abort(new JobError('agent shutting down', { code: 'shutdown', retryable: true }));
+    if (stopPolling.signal.aborted) run.abort(shuttingDown());
   };
 
   const report = createBatchReporter({
@@ -99,8 +102,7 @@ export function createAgent(options: AgentOptions = {}): Agent {
     logger.info({ running: slots.busy, grace_ms: graceMs ?? 'unbounded' }, 'agent stopping');
     stopPolling.abort();
     // Jobs leased ahead that have not started go back at once, to run on another worker.
-    const handBack = new JobError('agent shutting down', { code: 'shutdown', retryable: true });
-    for (const run of runs) if (!run.started) run.abort(handBack);
+    for (const run of runs) if (!run.started) run.abort(shuttingDown());
     await polling;
     // Until no new run appears: a report in flight may still bring jobs, which are handed back.
     const pending = async () => {
@@ -116,8 +118,7 @@ export function createAgent(options: AgentOptions = {}): Agent {
     ]);
     grace.abort();
     if (!finishedInTime) {
-      const reason = new JobError('agent shutting down', { code: 'shutdown', retryable: true });
-      for (const run of runs) run.abort(reason);
+      for (const run of runs) run.abort(shuttingDown());
     }
     // With the scheduler unreachable, reports would retry forever and the agent would never exit.
     const deadline = new AbortController();
