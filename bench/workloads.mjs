@@ -19,10 +19,10 @@ async function withScheduler(database, run) {
 }
 
 /**
- * The drains' agent: 50 handlers, as the peers' consumers, and 50 jobs leased ahead, as
+ * The drains' agent: 50 handlers, as the peers' consumers, and 500 jobs leased ahead, as
  * graphile-worker's perf preset keeps a local queue of 500.
  */
-const drainAgent = { concurrency: 50, prefetch: Number(process.env.FOREMAN_BENCH_PREFETCH ?? 50) };
+const drainAgent = { concurrency: 50, prefetch: Number(process.env.FOREMAN_BENCH_PREFETCH ?? 500) };
 
 /**
  * Drains `jobs` with one agent (`drainAgent`); jobs/s from the agent's start to the last
