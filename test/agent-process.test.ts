@@ -1,8 +1,10 @@
 // Agent processes that stop, gracefully or not: no job is lost and no stale report lands.
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AgentFleet, type AgentProcess } from './support/agent-process.js';
+import { AgentFleet, agentBin, type AgentProcess } from './support/agent-process.js';
+import { watchChild } from './support/child-process.js';
 import { startTestScheduler, tempDir, type TestScheduler } from './support/scheduler.js';
 import { contractViolations } from './support/validating-fetch.js';
 import { enqueue, eventually, getJob } from './support/worker-calls.js';
@@ -70,5 +72,30 @@ describe('agent processes', () => {
     expect(data!.events.map((event) => event.type)).toEqual(['enqueued', 'leased', 'lease_expired', 'retry_scheduled', 'leased', 'completed']);
     const starts = readFileSync(log, 'utf8').trim().split('\n');
     expect(starts.map((line) => line.split(' ')[1])).toEqual(['1', '2']);
+  });
+
+  it('takes FOREMAN_* settings and a user module of handlers, logs as its worker, and on SIGTERM hands its cut job back', async () => {
+    const handlers = join(dir.path, 'jobs.mjs');
+    writeFileSync(handlers, `export const echo = { type: 'echo', handler: async (payload) => payload };\n`);
+    const env = { ...process.env, FOREMAN_URL: foreman.url, FOREMAN_CONCURRENCY: '2', FOREMAN_WORKER_ID: 'cli-worker' };
+    const child = spawn(process.execPath, [agentBin, '--handlers', handlers, '--shutdown-grace-ms', '100', '--wait-ms', '1000'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = watchChild(child);
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+
+    const echo = await enqueue(foreman.client, { type: 'echo', payload: { hi: 1 } });
+    const long = await enqueue(foreman.client, { type: 'sleep', payload: { ms: 60_000 } });
+    expect(await eventually(() => getJob(foreman.client, echo.id), (job) => job.status === 'completed')).toMatchObject({ worker_id: 'cli-worker', result: { hi: 1 } });
+    await eventually(() => getJob(foreman.client, long.id), (job) => job.status === 'running');
+    const worker = (await foreman.client.GET('/workers')).data!.workers.find((seen) => seen.worker_id === 'cli-worker')!;
+    expect(worker.agent).toMatchObject({ concurrency: 2 });
+    expect([...worker.types!].sort()).toEqual(['echo', 'http', 'sleep']);
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(await getJob(foreman.client, long.id)).toMatchObject({ status: 'pending', error: { code: 'shutdown', retryable: true } });
+    const logs = stdout.trim().split('\n').map((line) => JSON.parse(line) as { worker_id?: string });
+    expect(logs.length).toBeGreaterThan(0);
+    expect(logs.every((record) => record.worker_id === 'cli-worker')).toBe(true);
   });
 });
