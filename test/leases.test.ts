@@ -37,6 +37,67 @@ describe('leasing', () => {
     expect(await eventTypes(foreman.client, leased.id)).toEqual(['enqueued', 'leased', 'progress', 'progress']);
   });
 
+  it('extends many leases in one heartbeat batch, answering each as the single endpoint would', async () => {
+    for (let i = 0; i < 4; i++) await enqueue(foreman.client, { type: 'beat', lease_ms: 300 });
+    const [mine, stale, cancelled, others] = (await leaseJobs(foreman.client, 'w', { max: 3 })).concat(await leaseJobs(foreman.client, 'other')) as [Job, Job, Job, Job];
+    await foreman.client.POST('/jobs/{id}/cancel', { params: { path: { id: cancelled.id } } });
+    const before = Date.now();
+    const { data, response } = await foreman.client.POST('/heartbeats', {
+      body: {
+        worker_id: 'w',
+        heartbeats: [
+          { id: mine.id, version: mine.version, progress: { current: 3, total: 4, message: 'most' } },
+          { id: stale.id, version: stale.version + 7 },
+          { id: cancelled.id, version: cancelled.version },
+          { id: others.id, version: others.version },
+          { id: '01a20000-0000-7000-8000-000000000000', version: 2 },
+        ],
+      },
+    });
+    expect(response.status).toBe(200);
+    expect(data!.drain).toBe(false);
+    expect(data!.results.map((result) => [result.id, result.status])).toEqual([
+      [mine.id, 200],
+      [stale.id, 409],
+      [cancelled.id, 200],
+      [others.id, 403],
+      ['01a20000-0000-7000-8000-000000000000', 404],
+    ]);
+    const [applied, conflict, flagged, forbidden] = data!.results;
+    expect(Date.parse(applied!.lease_expires_at!)).toBeGreaterThanOrEqual(before + 300);
+    expect(applied).toMatchObject({ cancel_requested: false, problem: null });
+    expect(conflict).toMatchObject({ lease_expires_at: null, cancel_requested: null, problem: { status: 409, job_status: 'running', job_version: stale.version } });
+    expect(flagged!.cancel_requested).toBe(true);
+    expect(forbidden!.problem).toMatchObject({ status: 403 });
+    expect(await getJob(foreman.client, mine.id)).toMatchObject({ status: 'running', version: mine.version, progress: { current: 3, total: 4, message: 'most' } });
+    expect(Date.parse((await getJob(foreman.client, mine.id)).lease_expires_at!)).toBe(Date.parse(applied!.lease_expires_at!));
+    // Refused heartbeats touch nothing: the stale one's lease runs out on its own.
+    expect(Date.parse((await getJob(foreman.client, stale.id)).lease_expires_at!)).toBe(Date.parse(stale.lease_expires_at!));
+    expect(await eventTypes(foreman.client, mine.id)).toEqual(['enqueued', 'leased', 'progress']);
+  });
+
+  it('keeps leases alive past lease_ms with heartbeat batches alone', async () => {
+    for (let i = 0; i < 3; i++) await enqueue(foreman.client, { type: 'beat', lease_ms: 200 });
+    const leased = await leaseJobs(foreman.client, 'w', { max: 3 });
+    for (let i = 0; i < 5; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const { data } = await foreman.client.POST('/heartbeats', { body: { worker_id: 'w', heartbeats: leased.map((job) => ({ id: job.id, version: job.version })) } });
+      expect(data!.results.map((result) => result.status)).toEqual([200, 200, 200]);
+    }
+    for (const job of leased) expect(await getJob(foreman.client, job.id)).toMatchObject({ status: 'running', attempt: 1, worker_id: 'w' });
+  });
+
+  it('refuses a heartbeat batch that names a job twice, naming the repeat, and applies none of it', async () => {
+    await enqueue(foreman.client, { type: 'beat', lease_ms: 5000 });
+    const leased = await leaseOne(foreman.client, 'w');
+    const beat = { id: leased.id, version: leased.version };
+    const { error, response } = await foreman.client.POST('/heartbeats', { body: { worker_id: 'w', heartbeats: [beat, { ...beat, progress: { current: 1 } }] } });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect((error as { errors: Array<{ path: string }> }).errors.map((field) => field.path)).toEqual(['/heartbeats/1/id']);
+    expect((await getJob(foreman.client, leased.id)).progress).toBeNull();
+  });
+
   it('re-runs the job of a worker that vanished once its lease expires, and refuses that worker\'s late report', async () => {
     const job = await enqueue(foreman.client, { type: 't', lease_ms: 200, backoff: noJitter(0) });
     const lost = await leaseOne(foreman.client, 'vanished');

@@ -33,12 +33,12 @@ const hostileString = fc.oneof(
 );
 const hostileJson = fc.oneof(
   fc.jsonValue(),
-  fc.dictionary(fc.constantFrom('type', 'payload', 'queue', 'priority', 'run_at', 'delay_ms', 'max_attempts', 'backoff', 'worker_id', 'version', 'status', 'result', 'error', 'max', 'wait_ms', 'types', 'queues', 'jobs', 'progress', 'lease_ms', 'idempotency_key', 'parent_id', '__proto__', 'constructor'), fc.oneof(fc.jsonValue(), hostileString)),
+  fc.dictionary(fc.constantFrom('type', 'payload', 'queue', 'priority', 'run_at', 'delay_ms', 'max_attempts', 'backoff', 'worker_id', 'version', 'status', 'result', 'error', 'max', 'wait_ms', 'types', 'queues', 'jobs', 'progress', 'lease_ms', 'idempotency_key', 'parent_id', 'heartbeats', 'reports', 'lease', 'id', '__proto__', 'constructor'), fc.oneof(fc.jsonValue(), hostileString)),
 );
 /** A path segment that stays one segment: URLs resolve `.` and `..` away. */
 const idSegment = hostileString.filter((s) => s.length > 0 && s !== '.' && s !== '..');
 const body = fc.oneof(hostileJson.map((value) => JSON.stringify(value)), hostileString);
-const paths = ['/jobs', '/jobs/batch', '/next-job', '/jobs/:id/heartbeat', '/jobs/:id/complete', '/jobs/:id/retry', '/jobs/:id/cancel'];
+const paths = ['/jobs', '/jobs/batch', '/next-job', '/jobs/:id/heartbeat', '/heartbeats', '/jobs/:id/complete', '/reports', '/jobs/:id/retry', '/jobs/:id/cancel'];
 
 describe('API fuzz', () => {
   it('answers hostile input on every endpoint without a 5xx or a crash', async () => {

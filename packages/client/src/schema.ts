@@ -178,6 +178,32 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/heartbeats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Extend several leases in one request
+         * @description Each heartbeat is applied or refused exactly as `POST /jobs/{id}/heartbeat` would apply or
+         *     refuse it, and they share one durable commit: an agent holding many jobs keeps all their
+         *     leases alive with one request. `results[i]` answers `heartbeats[i]`: its `status` is the
+         *     HTTP status the single heartbeat would have got (200, 403, 404 or 409), with the new
+         *     `lease_expires_at` and `cancel_requested` when applied, or the problem when refused. A
+         *     job may appear once per request (a `400` names the repeat). A database outage fails the
+         *     whole request (`503`), so it can be retried as a whole.
+         */
+        post: operations["heartbeatJobs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/jobs/{id}/complete": {
         parameters: {
             query?: never;
@@ -548,15 +574,44 @@ export type components = {
         HeartbeatInput: {
             worker_id: string;
             version: number;
-            progress?: {
-                current: number;
-                total?: number;
-                message?: string;
-            };
+            progress?: components["schemas"]["ProgressInput"];
+        };
+        ProgressInput: {
+            current: number;
+            total?: number;
+            message?: string;
         };
         HeartbeatResult: {
             lease_expires_at: components["schemas"]["Timestamp"];
             cancel_requested: boolean;
+            /** @description The worker is asked to drain; see `POST /workers/{id}/drain`. */
+            drain: boolean;
+        };
+        HeartbeatItemInput: {
+            id: string;
+            version: number;
+            progress?: components["schemas"]["ProgressInput"];
+        };
+        HeartbeatBatchInput: {
+            worker_id: string;
+            heartbeats: components["schemas"]["HeartbeatItemInput"][];
+        };
+        HeartbeatItemResult: {
+            id: string;
+            /**
+             * @description What `POST /jobs/{id}/heartbeat` would have answered for this heartbeat.
+             * @enum {integer}
+             */
+            status: 200 | 403 | 404 | 409;
+            /** @description The extended lease's end, when applied (null when refused). */
+            lease_expires_at: components["schemas"]["Timestamp"] | null;
+            /** @description Whether the job's cancellation was requested, when applied (null when refused). */
+            cancel_requested: boolean | null;
+            /** @description Why the heartbeat was refused; for 409 with `job_status` and `job_version`. */
+            problem: components["schemas"]["Problem"] | null;
+        };
+        HeartbeatBatchResult: {
+            results: components["schemas"]["HeartbeatItemResult"][];
             /** @description The worker is asked to drain; see `POST /workers/{id}/drain`. */
             drain: boolean;
         };
@@ -1132,6 +1187,37 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    heartbeatJobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HeartbeatBatchInput"];
+            };
+        };
+        responses: {
+            /** @description Every heartbeat was applied or refused; see each result. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeartbeatBatchResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];

@@ -9,12 +9,14 @@ import type {
   Claimant,
   EnqueueOutcome,
   JobFilter,
+  JobHeartbeat,
   JobPage,
   JobReport,
   JobStore,
   ReportOutcome,
   ReportsResult,
   RunnableJob,
+  Settled,
   StatsSnapshot,
   WorkerSnapshot,
 } from './store/job-store.js';
@@ -155,8 +157,15 @@ export class JobService {
     return [];
   }
 
-  heartbeat(params: { id: string; workerId: string; version: number; progress: Progress | undefined }): Promise<JobRow> {
-    return this.store.heartbeatJob({ ...params, now: this.now() });
+  async heartbeat({ id, workerId, version, progress }: { id: string; workerId: string; version: number; progress: Progress | undefined }): Promise<JobRow> {
+    const [settled] = await this.heartbeatMany({ workerId, heartbeats: [{ id, version, progress }] });
+    if ('refused' in settled!) throw settled.refused;
+    return settled!.job;
+  }
+
+  /** Extends many leases of one worker in one transaction; each heartbeat is applied or refused on its own. */
+  heartbeatMany(params: { workerId: string; heartbeats: JobHeartbeat[] }): Promise<Settled[]> {
+    return this.store.heartbeatJobs({ ...params, now: this.now() });
   }
 
   async report({ id, workerId, version, outcome }: { id: string; workerId: string; version: number; outcome: ReportOutcome }): Promise<JobRow> {

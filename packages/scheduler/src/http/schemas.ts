@@ -77,16 +77,38 @@ export const leaseInputSchema = z.strictObject({
   agent: agentInfoSchema.optional(),
 });
 
+export const progressInputSchema = z.strictObject({
+  current: z.number().min(0),
+  total: z.number().min(0).optional(),
+  message: z.string().max(1024).optional(),
+});
+
 export const heartbeatInputSchema = z.strictObject({
   worker_id: workerIdSchema,
   version: z.int().min(1),
-  progress: z
-    .strictObject({
-      current: z.number().min(0),
-      total: z.number().min(0).optional(),
-      message: z.string().max(1024).optional(),
-    })
-    .optional(),
+  progress: progressInputSchema.optional(),
+});
+
+export const heartbeatItemSchema = z.strictObject({
+  id: idSchema,
+  version: z.int().min(1),
+  progress: progressInputSchema.optional(),
+});
+
+export type ProgressInput = z.infer<typeof progressInputSchema>;
+
+/** A job's lease is extended once per request: a second heartbeat for it would say nothing new. */
+function eachJobOnce(ctx: z.core.ParsePayload<Array<{ id: string }>>): void {
+  const seen = new Set<string>();
+  ctx.value.forEach(({ id }, index) => {
+    if (seen.has(id)) ctx.issues.push({ code: 'custom', input: id, path: [index, 'id'], message: 'names a job already heartbeated in this request' });
+    seen.add(id);
+  });
+}
+
+export const heartbeatBatchInputSchema = z.strictObject({
+  worker_id: workerIdSchema,
+  heartbeats: z.array(heartbeatItemSchema).min(1).max(1000).check(eachJobOnce),
 });
 
 export const jobErrorInputSchema = z.strictObject({

@@ -37,11 +37,17 @@ export interface JobReport {
   outcome: ReportOutcome;
 }
 
-/** Each report applied (the job as it now stands) or refused (the job moved on, never was, or is another worker's). */
-export type SettledReport = { job: JobRow } | { refused: JobConflictError | JobNotFoundError | LeaseOwnerError };
+/** Each report or heartbeat of a batch applied (the job as it now stands) or refused (the job moved on, never was, or is another worker's). */
+export type Settled = { job: JobRow } | { refused: JobConflictError | JobNotFoundError | LeaseOwnerError };
+
+export interface JobHeartbeat {
+  id: string;
+  version: number;
+  progress: Progress | undefined;
+}
 
 export interface ReportsResult {
-  settled: SettledReport[];
+  settled: Settled[];
   /** Jobs leased to the reporting worker in the same transaction, when it asked for them. */
   leased: JobRow[];
 }
@@ -108,7 +114,8 @@ export interface JobStore {
   claimJobs(params: Claimant & { now: number }): Promise<JobRow[]>;
   /** Hands back jobs just leased at these versions, as if they had not been leased. */
   releaseJobs(params: { jobs: Array<{ id: string; version: number }>; now: number }): Promise<JobRow[]>;
-  heartbeatJob(params: { id: string; workerId: string; version: number; progress: Progress | undefined; now: number }): Promise<JobRow>;
+  /** Extends the leases a worker holds, each heartbeat applied or refused on its own: all in one transaction. */
+  heartbeatJobs(params: { workerId: string; heartbeats: JobHeartbeat[]; now: number }): Promise<Settled[]>;
   /**
    * Applies a worker's reports, each as its own transition (a refusal does not stop the others),
    * then leases it up to `lease.max` jobs: all in one transaction.

@@ -8,6 +8,7 @@ import type {
   EnqueueOutcome,
   EnqueueResult,
   JobFilter,
+  JobHeartbeat,
   JobPage,
   JobReport,
   JobStore,
@@ -15,7 +16,7 @@ import type {
   ReportOutcome,
   ReportsResult,
   RunnableJob,
-  SettledReport,
+  Settled,
   StatsSnapshot,
   WorkerSeen,
   WorkerSnapshot,
@@ -88,11 +89,18 @@ export class SqlJobStore implements JobStore {
     });
   }
 
-  heartbeatJob(params: { id: string; workerId: string; version: number; progress: machine.Progress | undefined; now: number }): Promise<JobRow> {
-    return this.writing(params.now, async (writer) => {
-      const job = await this.load(writer.tx, params.id);
-      machine.assertHoldsLease(job, params);
-      return writer.apply(job, machine.heartbeat(job, params));
+  heartbeatJobs({ workerId, heartbeats, now }: { workerId: string; heartbeats: JobHeartbeat[]; now: number }): Promise<Settled[]> {
+    return this.writing(now, async (writer) => {
+      const ids = [...new Set(heartbeats.map((beat) => beat.id))];
+      const jobs = new Map((await writer.tx.all(this.queries.jobsByIdsForUpdate(ids))).map((job) => [job.id, job]));
+      const settled = heartbeats.map(({ id, version, progress }): Settled => {
+        const job = jobs.get(id);
+        if (!job) return { refused: new JobNotFoundError(id) };
+        const refused = leaseRefusal(job, { workerId, version });
+        return refused ? { refused } : { job: writer.stage(job, machine.heartbeat(job, { progress, now })) };
+      });
+      await writer.writeStaged();
+      return settled;
     });
   }
 
@@ -100,7 +108,7 @@ export class SqlJobStore implements JobStore {
     return this.writing(now, async (writer) => {
       const ids = [...new Set(reports.map((report) => report.id))];
       const jobs = new Map((await writer.tx.all(this.queries.jobsByIdsForUpdate(ids))).map((job) => [job.id, job]));
-      const settled: SettledReport[] = [];
+      const settled: Settled[] = [];
       for (const report of reports) {
         const outcome = await this.reportIn(writer, workerId, report, jobs.get(report.id));
         // A job reported twice in one batch: the second report sees the first one's result.
@@ -112,14 +120,12 @@ export class SqlJobStore implements JobStore {
     });
   }
 
-  private async reportIn(writer: TransitionWriter, workerId: string, { id, version, outcome }: JobReport, job: JobRow | undefined): Promise<SettledReport> {
+  private async reportIn(writer: TransitionWriter, workerId: string, { id, version, outcome }: JobReport, job: JobRow | undefined): Promise<Settled> {
     if (!job) return { refused: new JobNotFoundError(id) };
-    try {
-      machine.assertHoldsLease(job, { workerId, version });
-    } catch (error) {
+    const error = leaseRefusal(job, { workerId, version });
+    if (error) {
       // Another worker's lease is not this worker's business: refused, and nothing is recorded.
       if (error instanceof LeaseOwnerError) return { refused: error };
-      if (!(error instanceof JobConflictError)) throw error;
       if (await this.isRepeatedReport(writer, { jobId: id, version, workerId, status: outcome.status })) return { job };
       // The refused work is kept in the history, so no result is silently thrown away.
       const superseded = { ...supersededDetails(outcome), reported_version: version, reported_by: workerId };
@@ -296,4 +302,15 @@ function supersededDetails(outcome: ReportOutcome): Record<string, unknown> {
   return outcome.status === 'completed'
     ? { status: 'completed', result: outcome.result === null ? null : (JSON.parse(outcome.result) as unknown) }
     : { status: 'failed', error: outcome.error };
+}
+
+/** Why a worker's heartbeat or report at `version` does not hold the job's lease, or null when it does. */
+function leaseRefusal(job: JobRow, holder: { workerId: string; version: number }): JobConflictError | LeaseOwnerError | null {
+  try {
+    machine.assertHoldsLease(job, holder);
+    return null;
+  } catch (error) {
+    if (error instanceof JobConflictError || error instanceof LeaseOwnerError) return error;
+    throw error;
+  }
 }

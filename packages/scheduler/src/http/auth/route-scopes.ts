@@ -17,6 +17,7 @@ const routeTable: ReadonlyArray<readonly [method: string, path: string, access: 
   ['GET', '/stats', ['producer']],
   ['POST', '/next-job', ['worker']],
   ['POST', '/jobs/{id}/heartbeat', ['worker']],
+  ['POST', '/heartbeats', ['worker']],
   ['POST', '/jobs/{id}/complete', ['worker']],
   ['POST', '/reports', ['worker']],
   ['POST', '/jobs/{id}/cancel', ['admin']],

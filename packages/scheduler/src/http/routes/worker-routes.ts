@@ -1,15 +1,28 @@
-// What agents call: lease work (long poll), heartbeat, report.
+// What agents call: lease work (long poll), heartbeat, report; the last two one job or many at a time.
 import { Hono } from 'hono';
 import type { JobService } from '../../job-service.js';
 import type { WorkerDrains } from '../../loops/worker-drains.js';
+import type { Progress } from '../../jobs/state-machine.js';
 import type { ReportOutcome } from '../../store/job-store.js';
 import { assertMayActAs } from '../auth/principal.js';
 import { readBody } from '../read-request.js';
-import { completeInputSchema, heartbeatInputSchema, leaseInputSchema, reportBatchInputSchema, type ReportOutcomeInput } from '../schemas.js';
+import {
+  completeInputSchema,
+  heartbeatBatchInputSchema,
+  heartbeatInputSchema,
+  leaseInputSchema,
+  reportBatchInputSchema,
+  type ProgressInput,
+  type ReportOutcomeInput,
+} from '../schemas.js';
 import { refusalProblem } from '../problem.js';
 import { logAbout } from '../request-context.js';
 import { jobView } from '../views.js';
 import { jobIdParam } from './job-routes.js';
+
+function progressOf(input: ProgressInput | undefined): Progress | undefined {
+  return input && { current: input.current, total: input.total ?? null, message: input.message ?? null };
+}
 
 function reportOutcome(input: ReportOutcomeInput): ReportOutcome {
   if (input.status === 'completed') {
@@ -53,13 +66,34 @@ export function workerRoutes(service: JobService, drains: WorkerDrains): Hono {
     const input = await readBody(c, heartbeatInputSchema);
     logAbout(c, { job_id: id, worker_id: input.worker_id });
     assertMayActAs(c, input.worker_id);
-    const progress = input.progress && { current: input.progress.current, total: input.progress.total ?? null, message: input.progress.message ?? null };
-    const job = await service.heartbeat({ id, workerId: input.worker_id, version: input.version, progress });
+    const job = await service.heartbeat({ id, workerId: input.worker_id, version: input.version, progress: progressOf(input.progress) });
     return c.json({
       lease_expires_at: new Date(Number(job.lease_expires_at)).toISOString(),
       cancel_requested: job.cancel_requested === 1,
       drain: drains.isDraining(input.worker_id),
     });
+  });
+
+  // The leases of every job an agent holds, kept alive by one request: each heartbeat is applied
+  // (or refused) exactly as POST /jobs/{id}/heartbeat would; they share a commit.
+  routes.post('/heartbeats', async (c) => {
+    const { worker_id, heartbeats } = await readBody(c, heartbeatBatchInputSchema);
+    logAbout(c, { worker_id });
+    assertMayActAs(c, worker_id);
+    const settled = await service.heartbeatMany({
+      workerId: worker_id,
+      heartbeats: heartbeats.map((beat) => ({ id: beat.id, version: beat.version, progress: progressOf(beat.progress) })),
+    });
+    const results = settled.map((outcome, index) => {
+      const id = heartbeats[index]!.id;
+      if ('job' in outcome) {
+        const leaseExpiresAt = new Date(Number(outcome.job.lease_expires_at)).toISOString();
+        return { id, status: 200, lease_expires_at: leaseExpiresAt, cancel_requested: outcome.job.cancel_requested === 1, problem: null };
+      }
+      const problem = refusalProblem(outcome.refused)!;
+      return { id, status: problem.status, lease_expires_at: null, cancel_requested: null, problem };
+    });
+    return c.json({ results, drain: drains.isDraining(worker_id) });
   });
 
   routes.post('/jobs/:id/complete', async (c) => {
