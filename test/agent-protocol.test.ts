@@ -49,7 +49,10 @@ const untilAborted = (aborted: AbortSignal[] = []) =>
 const statusIs = (id: string, ...statuses: string[]) => eventually(() => getJob(foreman.client, id), (job) => statuses.includes(job.status));
 const runningOn = (id: string, workerId: string) => eventually(() => getJob(foreman.client, id), (job) => job.status === 'running' && job.worker_id === workerId);
 const leaseRequests = () => tap.sent(/^\/next-job$/).length;
-const heartbeatPath = /\/heartbeat$/;
+const heartbeatPath = /^\/heartbeats$/;
+/** The items of every heartbeat batch the agent sent for this job, in order. */
+const heartbeatsOf = (jobId: string) =>
+  tap.sent(heartbeatPath).flatMap((exchange) => (exchange.body!.heartbeats as Array<{ id: string; version: number; progress?: unknown }>).filter((item) => item.id === jobId));
 
 /**
  * Makes the agent lose the job's lease for real: its heartbeats fail until the lease expires and
@@ -124,19 +127,47 @@ describe('heartbeats', () => {
     const job = await enqueue(foreman.client, { type: 'working', lease_ms: 300 });
 
     expect(await statusIs(job.id, 'completed', 'pending', 'failed')).toMatchObject({ status: 'completed', attempt: 1 });
-    const beats = tap.sent(heartbeatPath);
+    const beats = heartbeatsOf(job.id);
     // ~6 expected at 100 ms over 700 ms; the bounds only catch "none" and "a flood".
     expect(beats.length).toBeGreaterThanOrEqual(3);
     expect(beats.length).toBeLessThanOrEqual(15);
-    for (const beat of beats) {
-      expect(beat.path).toBe(`/jobs/${job.id}/heartbeat`);
-      expect(beat.body).toMatchObject({ worker_id: agent.workerId, version: 2 });
-      expect(beat.status).toBe(200);
-    }
-    expect(beats[0]!.body!.progress).toEqual({ current: 1, total: 4, message: 'a quarter' });
+    for (const beat of beats) expect(beat.version).toBe(2);
+    for (const batch of tap.sent(heartbeatPath)) expect(batch.body!.worker_id).toBe(agent.workerId);
+    expect(tap.heartbeatAnswers(job.id).every((status) => status === 200)).toBe(true);
+    expect(beats[0]!.progress).toEqual({ current: 1, total: 4, message: 'a quarter' });
     // Progress already delivered is not resent.
-    expect(beats.at(-1)!.body!.progress).toBeUndefined();
+    expect(beats.at(-1)!.progress).toBeUndefined();
     expect(await eventTypes(foreman.client, job.id)).toEqual(['enqueued', 'leased', 'progress', 'completed']);
+  });
+
+  it('keeps every job it holds alive with one request per round of heartbeats', async () => {
+    const slow = defineJob({ type: 'slow', handler: () => sleep(700) });
+    await startAgent({ concurrency: 4, prefetch: 4, handlers: [slow] });
+    await sleep(100);
+    const jobs = [];
+    for (let i = 0; i < 8; i++) jobs.push(await enqueue(foreman.client, { type: 'slow', lease_ms: 300 }));
+    for (const job of jobs) expect(await statusIs(job.id, 'completed', 'failed')).toMatchObject({ status: 'completed', attempt: 1 });
+
+    expect(tap.sent(/^\/jobs\/[^/]+\/heartbeat$/)).toEqual([]);
+    const batches = tap.sent(heartbeatPath);
+    const items = batches.reduce((sum, batch) => sum + (batch.body!.heartbeats as unknown[]).length, 0);
+    // Eight jobs for 700–1,400 ms at a beat every 100 ms: dozens of heartbeats, in a few requests each round.
+    expect(items).toBeGreaterThanOrEqual(8 * 5);
+    expect(batches.length).toBeLessThanOrEqual(items / 3);
+    expect(Math.max(...batches.map((batch) => (batch.body!.heartbeats as unknown[]).length))).toBeGreaterThanOrEqual(4);
+  });
+
+  it('heartbeats job by job a scheduler that does not know POST /heartbeats', async () => {
+    tap.fail(heartbeatPath, Infinity, 404);
+    const working = defineJob({ type: 'working', handler: () => sleep(700, 'done') });
+    await startAgent({ handlers: [working] });
+    const job = await enqueue(foreman.client, { type: 'working', lease_ms: 300 });
+
+    expect(await statusIs(job.id, 'completed', 'pending', 'failed')).toMatchObject({ status: 'completed', attempt: 1 });
+    expect(tap.sent(heartbeatPath)).toHaveLength(1);
+    const single = tap.sent(new RegExp(`^/jobs/${job.id}/heartbeat$`));
+    expect(single.length).toBeGreaterThanOrEqual(3);
+    expect(single.every((exchange) => exchange.status === 200)).toBe(true);
   });
 
   it('on 409 (the lease expired and another worker holds the job) aborts the handler, reports nothing and frees the slot', async () => {
@@ -149,7 +180,7 @@ describe('heartbeats', () => {
     await waitFor('the abort', () => aborted.length === 1);
     await waitFor('the slot to free', () => agent.running === 0);
     await sleep(300);
-    expect(tap.sent(heartbeatPath).at(-1)!.status).toBe(409);
+    expect(tap.heartbeatAnswers(job.id).at(-1)).toBe(409);
     expect(tap.reportAnswers(job.id)).toEqual([]);
     expect(records.some((record) => record.job_id === job.id && record.code === 'lease_lost')).toBe(true);
     expect(await getJob(foreman.client, job.id)).toMatchObject({ attempt: 2, worker_id: 'usurper' });
@@ -164,7 +195,7 @@ describe('heartbeats', () => {
 
     await waitFor('the abort', () => aborted.length === 1);
     await waitFor('the slot to free', () => agent.running === 0);
-    expect(tap.sent(heartbeatPath)[0]!.status).toBe(403);
+    expect(tap.heartbeatAnswers(job.id)[0]).toBe(403);
     expect(records.some((record) => record.job_id === job.id && record.code === 'lease_lost')).toBe(true);
   });
 });

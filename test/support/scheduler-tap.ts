@@ -1,6 +1,7 @@
 // A fetch for an agent that sits where the network would: every request goes on to the real
 // scheduler and is recorded with its answer, unless the test has the path fail (a 503, as a load
-// balancer with no healthy backend answers) or alters the body on its way. Faults the scheduler
+// balancer with no healthy backend answers, or a 404, as a scheduler from before the path) or
+// alters the body on its way. Faults the scheduler
 // would not produce on cue are made here; what the scheduler answers is always its own.
 import { validatingFetch } from './validating-fetch.js';
 
@@ -20,16 +21,20 @@ interface Rule {
   left: number;
 }
 
+interface Failure extends Rule {
+  status: number;
+}
+
 export class SchedulerTap {
   readonly exchanges: Exchange[] = [];
   /** While set, every request is answered 503 without reaching the scheduler. */
   down = false;
-  private readonly failures: Rule[] = [];
+  private readonly failures: Failure[] = [];
   private readonly rewrites: Array<Rule & { change: (body: Record<string, unknown>) => Record<string, unknown> }> = [];
 
-  /** Answers the next `count` requests whose path matches with 503 (every one while `count` is Infinity); returns a stop. */
-  fail(path: RegExp, count = Infinity): () => void {
-    const rule = { path, left: count };
+  /** Answers the next `count` requests whose path matches with `status` (every one while `count` is Infinity); returns a stop. */
+  fail(path: RegExp, count = Infinity, status = 503): () => void {
+    const rule = { path, left: count, status };
     this.failures.push(rule);
     return () => void (rule.left = 0);
   }
@@ -46,13 +51,21 @@ export class SchedulerTap {
 
   /** How each report of this job was answered, in order: a batch's answer is its item's. */
   reportAnswers(jobId: string): number[] {
+    return this.answers(jobId, 'complete', '/reports', 'reports');
+  }
+
+  /** How each heartbeat of this job was answered, in order: a batch's answer is its item's. */
+  heartbeatAnswers(jobId: string): number[] {
+    return this.answers(jobId, 'heartbeat', '/heartbeats', 'heartbeats');
+  }
+
+  private answers(jobId: string, singlePath: string, batchPath: string, listKey: string): number[] {
     const answers: number[] = [];
     for (const exchange of this.exchanges) {
       if (exchange.status === undefined) continue;
-      if (exchange.path === `/jobs/${jobId}/complete`) answers.push(exchange.status);
-      if (exchange.path !== '/reports') continue;
-      const reports = exchange.body!.reports as Array<{ id: string }>;
-      const index = reports.findIndex((report) => report.id === jobId);
+      if (exchange.path === `/jobs/${jobId}/${singlePath}`) answers.push(exchange.status);
+      if (exchange.path !== batchPath) continue;
+      const index = (exchange.body![listKey] as Array<{ id: string }>).findIndex((item) => item.id === jobId);
       if (index < 0) continue;
       const results = (exchange.response as { results?: Array<{ status: number }> } | undefined)?.results;
       answers.push(results?.[index]?.status ?? exchange.status);
@@ -68,10 +81,11 @@ export class SchedulerTap {
     for (const rule of this.rewrites) if (body && rule.path.test(path)) body = rule.change(body);
     const exchange: Exchange = { at: Date.now(), method: original.method, path, body };
     this.exchanges.push(exchange);
-    if (this.down || this.takeFailure(path)) {
-      exchange.status = 503;
-      const problem = { type: 'about:blank', title: 'Service Unavailable', status: 503 };
-      return new Response(JSON.stringify(problem), { status: 503, headers: { 'content-type': 'application/problem+json' } });
+    const failure = this.down ? 503 : this.takeFailure(path);
+    if (failure) {
+      exchange.status = failure;
+      const problem = { type: 'about:blank', title: failure === 404 ? 'Not Found' : 'Service Unavailable', status: failure };
+      return new Response(JSON.stringify(problem), { status: failure, headers: { 'content-type': 'application/problem+json' } });
     }
     const headers = new Headers(original.headers);
     headers.delete('content-length');
@@ -83,9 +97,11 @@ export class SchedulerTap {
     return response;
   };
 
-  private takeFailure(path: string): boolean {
+  /** The status to fail this request with, or null to let it through. */
+  private takeFailure(path: string): number | null {
     const rule = this.failures.find((candidate) => candidate.left > 0 && candidate.path.test(path));
-    if (rule) rule.left--;
-    return !!rule;
+    if (!rule) return null;
+    rule.left--;
+    return rule.status;
   }
 }

@@ -12,6 +12,8 @@ import { buildRegistry } from './registry.js';
 import { createBatchReporter } from './batch-reporter.js';
 import { createReporter } from './reporter.js';
 import { createSlots } from './slots.js';
+import { createHeartbeatSender } from './heartbeat-sender.js';
+import { createHeartbeatTicker } from './heartbeat-ticker.js';
 import { schedulerFetch } from './scheduler-fetch.js';
 
 /** What a job cut short by the agent's stop is reported with: the scheduler runs it again without using an attempt. */
@@ -76,7 +78,7 @@ export function createAgent(options: AgentOptions = {}): Agent {
   // `concurrency + prefetch` jobs running on this worker.
   const dispatch = (job: Job) => {
     slots.take();
-    const run = runJob(job, { client, workerId: config.workerId, logger, outage, handlers, handlerSlots, report, onDrain: drain });
+    const run = runJob(job, { client, logger, outage, handlers, handlerSlots, report, sendHeartbeat, heartbeatTicker, onDrain: drain });
     runs.add(run);
     void run.done.then(() => {
       runs.delete(run);
@@ -86,6 +88,8 @@ export function createAgent(options: AgentOptions = {}): Agent {
     if (stopPolling.signal.aborted) run.abort(shuttingDown());
   };
 
+  const sendHeartbeat = createHeartbeatSender(client, config.workerId);
+  const heartbeatTicker = createHeartbeatTicker();
   const report = createBatchReporter({
     client,
     workerId: config.workerId,

@@ -1,13 +1,15 @@
 // Keeps a running job's lease alive every lease_ms / 3, carries its progress, and says when it was cancelled or lost.
-import type { ForemanClient, HeartbeatInput, Job } from '@foreman/client';
+import type { Job } from '@foreman/client';
 import type { Logger } from 'pino';
+import type { HeartbeatSender, Progress } from './heartbeat-sender.js';
+import type { HeartbeatTicker } from './heartbeat-ticker.js';
 import type { OutageTracker } from './outage.js';
 
-export type Progress = NonNullable<HeartbeatInput['progress']>;
-
 export interface HeartbeatDeps {
-  client: ForemanClient;
-  workerId: string;
+  /** Sends this job's heartbeat with the others due at the same time. */
+  send: HeartbeatSender;
+  /** Times the heartbeats of every job the agent holds. */
+  ticker: HeartbeatTicker;
   logger: Logger;
   outage: OutageTracker;
   onCancelRequested(): void;
@@ -22,7 +24,7 @@ export interface Heartbeat {
 }
 
 export function startHeartbeat(job: Job, deps: HeartbeatDeps): Heartbeat {
-  const { client, workerId, logger, outage } = deps;
+  const { send, logger, outage } = deps;
   let progress: Progress | undefined;
   let inFlight = false;
   let stopped = false;
@@ -33,25 +35,20 @@ export function startHeartbeat(job: Job, deps: HeartbeatDeps): Heartbeat {
     inFlight = true;
     const sending = progress;
     try {
-      const { data, error, response } = await client.POST('/jobs/{id}/heartbeat', {
-        params: { path: { id: job.id } },
-        body: { worker_id: workerId, version: job.version, ...(sending && { progress: sending }) },
-        // Past lease_ms the lease is gone anyway; don't let a hung connection block later beats.
-        signal: AbortSignal.timeout(job.lease_ms),
-      });
+      const answer = await send(job, sending);
       if (stopped) return;
-      if (data) {
+      if (answer.status === 200) {
         outage.succeeded();
         if (progress === sending) progress = undefined;
-        if (data.cancel_requested) deps.onCancelRequested();
-        if (data.drain) deps.onDrain();
-      } else if (response.status === 409 || response.status === 404 || response.status === 403) {
+        if (answer.cancelRequested) deps.onCancelRequested();
+        if (answer.drain) deps.onDrain();
+      } else if (answer.status === 409 || answer.status === 404 || answer.status === 403) {
         // 403: the lease is another worker's (or this token may no longer act as this worker).
-        deps.onLeaseLost(response.status);
-      } else if (response.status >= 500) {
-        outage.failed(`HTTP ${response.status} on heartbeat of job ${job.id}`);
+        deps.onLeaseLost(answer.status);
+      } else if (answer.status >= 500) {
+        outage.failed(`HTTP ${answer.status} on heartbeat of job ${job.id}`);
       } else {
-        logger.warn({ http_status: response.status, problem: error }, 'heartbeat refused; retrying at the next tick');
+        logger.warn({ http_status: answer.status, problem: answer.problem }, 'heartbeat refused; retrying at the next tick');
       }
     } catch (err) {
       if (!stopped) outage.failed(err);
@@ -60,14 +57,14 @@ export function startHeartbeat(job: Job, deps: HeartbeatDeps): Heartbeat {
     }
   };
 
-  const timer = setInterval(() => void beat(), Math.max(1, Math.floor(job.lease_ms / 3)));
+  const stopTicking = deps.ticker.every(Math.max(1, Math.floor(job.lease_ms / 3)), () => void beat());
   return {
     setProgress(next) {
       progress = next;
     },
     stop() {
       stopped = true;
-      clearInterval(timer);
+      stopTicking();
     },
   };
 }

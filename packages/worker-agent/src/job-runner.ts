@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { JobContext, JobDefinition } from './define-job.js';
 import { startHeartbeat } from './heartbeat.js';
+import type { HeartbeatSender } from './heartbeat-sender.js';
+import type { HeartbeatTicker } from './heartbeat-ticker.js';
 import { JobError, toFailure } from './job-error.js';
 import type { OutageTracker } from './outage.js';
 import type { Outcome, Reporter } from './reporter.js';
@@ -12,11 +14,13 @@ import type { Slots } from './slots.js';
 
 export interface RunnerDeps {
   client: ForemanClient;
-  workerId: string;
   logger: Logger;
   outage: OutageTracker;
   handlers: ReadonlyMap<string, JobDefinition>;
   report: Reporter;
+  /** Heartbeats the job's lease, together with the other jobs' heartbeats due at the same time. */
+  sendHeartbeat: HeartbeatSender;
+  heartbeatTicker: HeartbeatTicker;
   /** Handlers running at once; a job leased ahead of a free one waits here. */
   handlerSlots: Slots;
   /** The scheduler asked this worker to drain (said in a heartbeat). */
@@ -66,8 +70,8 @@ export function runJob(job: Job, deps: RunnerDeps): JobRun {
   };
 
   const heartbeat = startHeartbeat(job, {
-    client: deps.client,
-    workerId: deps.workerId,
+    send: deps.sendHeartbeat,
+    ticker: deps.heartbeatTicker,
     logger,
     outage: deps.outage,
     onCancelRequested: () => abort(new JobError('job cancelled', { code: 'cancelled', retryable: false }), true),
