@@ -20,6 +20,7 @@ export interface RunnerDeps {
   report: Reporter;
   /** Heartbeats the job's lease, together with the other jobs' heartbeats due at the same time. */
   sendHeartbeat: HeartbeatSender;
+  /** Times every held job's heartbeats, so that they fall due in rounds. */
   heartbeatTicker: HeartbeatTicker;
   /** Handlers running at once; a job leased ahead of a free one waits here. */
   handlerSlots: Slots;
