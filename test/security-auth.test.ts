@@ -140,6 +140,10 @@ describe('with tokens configured', () => {
     expect(beat.response.status).toBe(403);
     const reports = await as(boundWorker).POST('/reports', { body: { worker_id: 'w2', reports: [{ id: leased.id, version: leased.version, status: 'completed' }] } });
     expect(reports.response.status).toBe(403);
+    const beats = await as(boundWorker).POST('/heartbeats', { body: { worker_id: 'w2', heartbeats: [{ id: leased.id, version: leased.version }] } });
+    expect(beats.response.status).toBe(403);
+    const ownBeats = await as(boundWorker).POST('/heartbeats', { body: { worker_id: 'w1', heartbeats: [{ id: leased.id, version: leased.version }] } });
+    expect(ownBeats.data!.results.map((result) => result.status)).toEqual([200]);
     const done = await as(boundWorker).POST('/jobs/{id}/complete', { params: { path: { id: leased.id } }, body: { worker_id: 'w1', version: leased.version, status: 'completed' } });
     expect(done.data).toMatchObject({ status: 'completed', worker_id: 'w1' });
   });
@@ -169,6 +173,12 @@ describe("another worker's lease", () => {
     const job = await leaseForOwner('owned-2');
     const beat = await as(worker).POST('/jobs/{id}/heartbeat', { params: { path: { id: job.id } }, body: { worker_id: 'intruder', version: job.version } });
     expect(beat.response.status).toBe(403);
+  });
+
+  it('is refused item by item in a batch of heartbeats: 403', async () => {
+    const job = await leaseForOwner('owned-4');
+    const { data } = await as(worker).POST('/heartbeats', { body: { worker_id: 'intruder', heartbeats: [{ id: job.id, version: job.version, progress: { current: 1 } }] } });
+    expect(data!.results).toEqual([expect.objectContaining({ id: job.id, status: 403, lease_expires_at: null, problem: expect.objectContaining({ status: 403 }) })]);
   });
 
   it('is refused item by item in a batch of reports: 403', async () => {
