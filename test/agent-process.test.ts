@@ -82,20 +82,24 @@ describe('agent processes', () => {
     const exited = watchChild(child);
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    try {
+      const echo = await enqueue(foreman.client, { type: 'echo', payload: { hi: 1 } });
+      const long = await enqueue(foreman.client, { type: 'sleep', payload: { ms: 60_000 } });
+      expect(await eventually(() => getJob(foreman.client, echo.id), (job) => job.status === 'completed')).toMatchObject({ worker_id: 'cli-worker', result: { hi: 1 } });
+      await eventually(() => getJob(foreman.client, long.id), (job) => job.status === 'running');
+      const worker = (await foreman.client.GET('/workers')).data!.workers.find((seen) => seen.worker_id === 'cli-worker')!;
+      expect(worker.agent).toMatchObject({ concurrency: 2 });
+      expect([...worker.types!].sort()).toEqual(['echo', 'http', 'sleep']);
 
-    const echo = await enqueue(foreman.client, { type: 'echo', payload: { hi: 1 } });
-    const long = await enqueue(foreman.client, { type: 'sleep', payload: { ms: 60_000 } });
-    expect(await eventually(() => getJob(foreman.client, echo.id), (job) => job.status === 'completed')).toMatchObject({ worker_id: 'cli-worker', result: { hi: 1 } });
-    await eventually(() => getJob(foreman.client, long.id), (job) => job.status === 'running');
-    const worker = (await foreman.client.GET('/workers')).data!.workers.find((seen) => seen.worker_id === 'cli-worker')!;
-    expect(worker.agent).toMatchObject({ concurrency: 2 });
-    expect([...worker.types!].sort()).toEqual(['echo', 'http', 'sleep']);
-
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(await getJob(foreman.client, long.id)).toMatchObject({ status: 'pending', error: { code: 'shutdown', retryable: true } });
-    const logs = stdout.trim().split('\n').map((line) => JSON.parse(line) as { worker_id?: string });
-    expect(logs.length).toBeGreaterThan(0);
-    expect(logs.every((record) => record.worker_id === 'cli-worker')).toBe(true);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(await getJob(foreman.client, long.id)).toMatchObject({ status: 'pending', error: { code: 'shutdown', retryable: true } });
+      const logs = stdout.trim().split('\n').map((line) => JSON.parse(line) as { worker_id?: string });
+      expect(logs.length).toBeGreaterThan(0);
+      expect(logs.every((record) => record.worker_id === 'cli-worker')).toBe(true);
+    } finally {
+      // Gone already when the test passes; a failed assertion must not leave it running.
+      child.kill('SIGKILL');
+    }
   });
 });

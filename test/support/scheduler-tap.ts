@@ -1,8 +1,8 @@
 // A fetch for an agent that sits where the network would: every request goes on to the real
 // scheduler and is recorded with its answer, unless the test has the path fail (a 503, as a load
 // balancer with no healthy backend answers, or a 404, as a scheduler from before the path) or
-// alters the body on its way. Faults the scheduler
-// would not produce on cue are made here; what the scheduler answers is always its own.
+// alters the body on its way. Faults the scheduler would not produce on cue are made here; what
+// the scheduler answers is always its own.
 import { validatingFetch } from './validating-fetch.js';
 
 export interface Exchange {
@@ -15,13 +15,10 @@ export interface Exchange {
   response?: unknown;
 }
 
-interface Rule {
+interface Failure {
   path: RegExp;
   /** Requests it still applies to. */
   left: number;
-}
-
-interface Failure extends Rule {
   status: number;
 }
 
@@ -30,7 +27,7 @@ export class SchedulerTap {
   /** While set, every request is answered 503 without reaching the scheduler. */
   down = false;
   private readonly failures: Failure[] = [];
-  private readonly rewrites: Array<Rule & { change: (body: Record<string, unknown>) => Record<string, unknown> }> = [];
+  private readonly rewrites: Array<{ path: RegExp; change: (body: Record<string, unknown>) => Record<string, unknown> }> = [];
 
   /** Answers the next `count` requests whose path matches with `status` (every one while `count` is Infinity); returns a stop. */
   fail(path: RegExp, count = Infinity, status = 503): () => void {
@@ -41,7 +38,7 @@ export class SchedulerTap {
 
   /** Alters the JSON body of every request whose path matches before the scheduler sees it. */
   rewrite(path: RegExp, change: (body: Record<string, unknown>) => Record<string, unknown>): void {
-    this.rewrites.push({ path, left: Infinity, change });
+    this.rewrites.push({ path, change });
   }
 
   /** Exchanges whose path matches, in the order they were sent. */

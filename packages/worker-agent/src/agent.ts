@@ -74,6 +74,8 @@ export function createAgent(options: AgentOptions = {}): Agent {
     announceDrained = resolve;
   });
 
+  const sendHeartbeat = createHeartbeatSender(client, config.workerId);
+  const heartbeatTicker = createHeartbeatTicker();
   // The slot stays taken until the outcome is reported too, so the scheduler never sees more than
   // `concurrency + prefetch` jobs running on this worker.
   const dispatch = (job: Job) => {
@@ -88,8 +90,6 @@ export function createAgent(options: AgentOptions = {}): Agent {
     if (stopPolling.signal.aborted) run.abort(shuttingDown());
   };
 
-  const sendHeartbeat = createHeartbeatSender(client, config.workerId);
-  const heartbeatTicker = createHeartbeatTicker();
   const report = createBatchReporter({
     client,
     workerId: config.workerId,

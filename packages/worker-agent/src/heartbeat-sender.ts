@@ -2,7 +2,9 @@
 // keeps every lease it names alive with one request and one commit, where a heartbeat per job
 // would cost an agent holding hundreds of jobs hundreds of requests every few seconds. A
 // scheduler older than that endpoint answers it 404 (403 with tokens: an unknown route needs
-// admin), and gets a request per job from then on, whose answers say whether the lease is lost.
+// admin), and gets a request per job for a while, whose answers say whether each lease is lost.
+// A batch over the scheduler's body limit (413: progress messages are up to 1 KiB each) goes
+// again in halves.
 import type { ForemanClient, HeartbeatInput, Job } from '@foreman/client';
 
 export type Progress = NonNullable<HeartbeatInput['progress']>;
@@ -20,6 +22,8 @@ export type HeartbeatSender = (job: Job, progress: Progress | undefined) => Prom
 
 /** The contract's limit on heartbeats per request. */
 const maxHeartbeatsPerRequest = 1000;
+/** How long heartbeats go one per job after the batch endpoint was refused, before it is tried again. */
+const batchRetryAfterMs = 5 * 60_000;
 
 interface QueuedBeat {
   job: Job;
@@ -30,7 +34,7 @@ interface QueuedBeat {
 
 export function createHeartbeatSender(client: ForemanClient, workerId: string): HeartbeatSender {
   let queue: QueuedBeat[] = [];
-  let batchesKnown = true;
+  let batchesRefusedAt = -Infinity;
 
   // Past the shortest lease_ms in the batch a lease is gone anyway; a hung connection must not hold later beats.
   const timeoutFor = (beats: QueuedBeat[]) => AbortSignal.timeout(Math.min(...beats.map((beat) => beat.job.lease_ms)));
@@ -56,8 +60,14 @@ export function createHeartbeatSender(client: ForemanClient, workerId: string): 
         signal: timeoutFor(beats),
       });
       if (!data && (response.status === 404 || response.status === 403)) {
-        batchesKnown = false;
+        batchesRefusedAt = performance.now();
         beats.forEach((beat) => void sendOne(beat));
+        return;
+      }
+      if (!data && response.status === 413 && beats.length > 1) {
+        const half = Math.ceil(beats.length / 2);
+        void sendBatch(beats.slice(0, half));
+        void sendBatch(beats.slice(half));
         return;
       }
       beats.forEach((beat, index) => {
@@ -74,7 +84,7 @@ export function createHeartbeatSender(client: ForemanClient, workerId: string): 
   const flush = () => {
     const due = queue;
     queue = [];
-    if (!batchesKnown) {
+    if (performance.now() - batchesRefusedAt < batchRetryAfterMs) {
       due.forEach((beat) => void sendOne(beat));
       return;
     }

@@ -1,4 +1,4 @@
-// Keeps a running job's lease alive every lease_ms / 3, carries its progress, and says when it was cancelled or lost.
+// Keeps a held job's lease alive about every lease_ms / 3 (in rounds with the other held jobs), carries its progress, and says when it was cancelled or lost.
 import type { Job } from '@foreman/client';
 import type { Logger } from 'pino';
 import type { HeartbeatSender, Progress } from './heartbeat-sender.js';

@@ -55,6 +55,19 @@ function chunks<T>(rows: T[]): T[][] {
   return out;
 }
 
+/** The lengths a list is padded to where repeating an item changes nothing (an id list, a set of updates). */
+const paddedLengths = [1, 2, 4, 8, 16, 32, 64, maxRowsPerInsert];
+
+/**
+ * Pads a chunk with its last item to the next of `paddedLengths`, so that eight SQL texts serve
+ * every batch size: on PostgreSQL each distinct text is a statement prepared on every connection,
+ * and only so many get a name (postgres/statement-names.ts).
+ */
+function padded<T>(chunk: T[]): T[] {
+  const length = paddedLengths.find((candidate) => candidate >= chunk.length)!;
+  return chunk.length === length ? chunk : [...chunk, ...Array<T>(length - chunk.length).fill(chunk.at(-1)!)];
+}
+
 /** A row of slots, one per column, reading the `index`-th of the bound rows. */
 function rowSlots<Row, C extends keyof Row>(slot: <T>(read: (rows: Row[]) => T) => T, columns: readonly C[], index: number): Pick<Row, C> {
   return Object.fromEntries(columns.map((column) => [column, slot((rows) => rows[index]![column])])) as Pick<Row, C>;
@@ -116,18 +129,24 @@ export class JobQueries {
     return this.byIdForUpdate.bind({ id });
   }
 
-  /** The jobs with these ids (up to 100), in id order: replicas locking several rows take them in the same order. */
+  /**
+   * The jobs with these ids, in id order (replicas locking several rows take them in the same
+   * order): one read per hundred ids.
+   */
   jobsByIdsForUpdate(ids: string[]) {
-    return this.byIdsForUpdate
-      .get(String(ids.length), (slot) => {
-        const query = this.db
-          .selectFrom('jobs')
-          .selectAll()
-          .where('id', 'in', ids.map((_, index) => slot((p) => p[index]!)))
-          .orderBy('id');
-        return this.dialect.lockClaimedRows ? query.forUpdate() : query;
-      })
-      .bind(ids);
+    return chunks([...ids].sort()).map((chunk) => {
+      const bound = padded(chunk);
+      return this.byIdsForUpdate
+        .get(String(bound.length), (slot) => {
+          const query = this.db
+            .selectFrom('jobs')
+            .selectAll()
+            .where('id', 'in', bound.map((_, index) => slot((p) => p[index]!)))
+            .orderBy('id');
+          return this.dialect.lockClaimedRows ? query.forUpdate() : query;
+        })
+        .bind(bound);
+    });
   }
 
   jobByIdempotencyKey(key: string) {
@@ -149,7 +168,7 @@ export class JobQueries {
    */
   updateJobsAtVersions(rows: VersionedUpdate[]) {
     const columns = changedColumns(rows[0]!.changes);
-    return chunks(rows).map((chunk) =>
+    return chunks(rows).map(padded).map((chunk) =>
       this.setUpdates
         .get(`${columns.join()}:${chunk.length}`, (slot) => {
           const cast = (value: unknown, column: keyof JobRow) => sql`CAST(${value} AS ${sql.raw(this.sqlType(column))})`;

@@ -91,8 +91,7 @@ export class SqlJobStore implements JobStore {
 
   heartbeatJobs({ workerId, heartbeats, now }: { workerId: string; heartbeats: JobHeartbeat[]; now: number }): Promise<Settled[]> {
     return this.writing(now, async (writer) => {
-      const ids = [...new Set(heartbeats.map((beat) => beat.id))];
-      const jobs = new Map((await writer.tx.all(this.queries.jobsByIdsForUpdate(ids))).map((job) => [job.id, job]));
+      const jobs = await this.jobsByIds(writer.tx, heartbeats.map((beat) => beat.id));
       const settled = heartbeats.map(({ id, version, progress }): Settled => {
         const job = jobs.get(id);
         if (!job) return { refused: new JobNotFoundError(id) };
@@ -106,8 +105,7 @@ export class SqlJobStore implements JobStore {
 
   reportJobs({ workerId, reports, lease, now }: { workerId: string; reports: JobReport[]; lease: Omit<Claimant, 'workerId'> | null; now: number }): Promise<ReportsResult> {
     return this.writing(now, async (writer) => {
-      const ids = [...new Set(reports.map((report) => report.id))];
-      const jobs = new Map((await writer.tx.all(this.queries.jobsByIdsForUpdate(ids))).map((job) => [job.id, job]));
+      const jobs = await this.jobsByIds(writer.tx, reports.map((report) => report.id));
       const settled: Settled[] = [];
       for (const report of reports) {
         const outcome = await this.reportIn(writer, workerId, report, jobs.get(report.id));
@@ -264,6 +262,13 @@ export class SqlJobStore implements JobStore {
     if (partitions.length === 1) return tx.all(this.queries.runnableJobs({ ...partitions[0]!, max }));
     const merged = (await Promise.all(partitions.map((partition) => tx.all(this.queries.runnableJobs({ ...partition, max }))))).flat();
     return merged.sort(leaseOrder).slice(0, max);
+  }
+
+  /** The jobs with these ids (each read once, however often it is named), locked where the dialect locks claimed rows. */
+  private async jobsByIds(tx: QueryRunner, ids: string[]): Promise<Map<string, JobRow>> {
+    const jobs = new Map<string, JobRow>();
+    for (const query of this.queries.jobsByIdsForUpdate([...new Set(ids)])) for (const job of await tx.all(query)) jobs.set(job.id, job);
+    return jobs;
   }
 
   private async load(tx: QueryRunner, id: string): Promise<JobRow> {
