@@ -68,6 +68,16 @@ function padded<T>(chunk: T[]): T[] {
   return chunk.length === length ? chunk : [...chunk, ...Array<T>(length - chunk.length).fill(chunk.at(-1)!)];
 }
 
+/** Splits rows that cannot be repeated (inserts) into runs of `paddedLengths`, longest first, for the same reason. */
+function sizedRuns<T>(rows: T[]): T[][] {
+  const runs: T[][] = [];
+  for (let start = 0; start < rows.length; ) {
+    const length = paddedLengths.findLast((candidate) => candidate <= rows.length - start)!;
+    runs.push(rows.slice(start, (start += length)));
+  }
+  return runs;
+}
+
 /** A row of slots, one per column, reading the `index`-th of the bound rows. */
 function rowSlots<Row, C extends keyof Row>(slot: <T>(read: (rows: Row[]) => T) => T, columns: readonly C[], index: number): Pick<Row, C> {
   return Object.fromEntries(columns.map((column) => [column, slot((rows) => rows[index]![column])])) as Pick<Row, C>;
@@ -153,9 +163,9 @@ export class JobQueries {
     return this.db.selectFrom('jobs').selectAll().where('idempotency_key', '=', key);
   }
 
-  /** One statement per chunk of rows. */
+  /** One statement per run of rows (`sizedRuns`). */
   insertJobs(rows: NewJobRow[]) {
-    return chunks(rows).map((chunk) =>
+    return sizedRuns(rows).map((chunk) =>
       this.jobInserts
         .get(String(chunk.length), (slot) => this.db.insertInto('jobs').values(chunk.map((_, index) => rowSlots(slot, jobColumns, index))))
         .bind(chunk),
@@ -205,9 +215,9 @@ export class JobQueries {
       .bind({ id, expectedVersion, changes });
   }
 
-  /** One statement per chunk of rows. */
+  /** One statement per run of rows (`sizedRuns`). */
   insertEvents(rows: NewJobEventRow[]) {
-    return chunks(rows).map((chunk) =>
+    return sizedRuns(rows).map((chunk) =>
       this.eventInserts
         .get(String(chunk.length), (slot) => this.db.insertInto('job_events').values(chunk.map((_, index) => rowSlots(slot, eventColumns, index))))
         .bind(chunk),
