@@ -23,10 +23,11 @@ describe('leasing', () => {
   });
 
   it('extends the lease on heartbeat and records progress once per change', async () => {
-    await enqueue(foreman.client, { type: 't', lease_ms: 300 });
+    await enqueue(foreman.client, { type: 't', lease_ms: 1000 });
     const leased = await leaseOne(foreman.client, 'w');
+    // Four beats 400 ms apart outlast the 1 s lease only because each extends it.
     for (let i = 0; i < 4; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await new Promise((resolve) => setTimeout(resolve, 400));
       const progress = { current: i < 2 ? 1 : 2, total: 2 };
       const { data, response } = await foreman.client.POST('/jobs/{id}/heartbeat', { params: { path: { id: leased.id } }, body: { worker_id: 'w', version: leased.version, progress } });
       expect(response.status).toBe(200);
