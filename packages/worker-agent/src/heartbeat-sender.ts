@@ -38,16 +38,18 @@ export function createHeartbeatSender(client: ForemanClient, workerId: string): 
 
   // Past the shortest lease_ms in the batch a lease is gone anyway; a hung connection must not hold later beats.
   const timeoutFor = (beats: QueuedBeat[]) => AbortSignal.timeout(Math.min(...beats.map((beat) => beat.job.lease_ms)));
+  /** What a beat was answered when the request itself was refused. */
+  const refused = (status: number, problem: unknown): HeartbeatAnswer => ({ status, cancelRequested: false, drain: false, problem });
 
-  const sendOne = async ({ job, progress, resolve, reject }: QueuedBeat) => {
+  const sendOne = async (beat: QueuedBeat) => {
+    const { job, progress, resolve, reject } = beat;
     try {
       const { data, error, response } = await client.POST('/jobs/{id}/heartbeat', {
         params: { path: { id: job.id } },
         body: { worker_id: workerId, version: job.version, ...(progress && { progress }) },
-        signal: AbortSignal.timeout(job.lease_ms),
+        signal: timeoutFor([beat]),
       });
-      if (data) resolve({ status: 200, cancelRequested: data.cancel_requested, drain: data.drain });
-      else resolve({ status: response.status, cancelRequested: false, drain: false, problem: error });
+      resolve(data ? { status: 200, cancelRequested: data.cancel_requested, drain: data.drain } : refused(response.status, error));
     } catch (error) {
       reject(error);
     }
@@ -74,7 +76,7 @@ export function createHeartbeatSender(client: ForemanClient, workerId: string): 
         const result = data?.results[index];
         if (result) beat.resolve({ status: result.status, cancelRequested: result.cancel_requested === true, drain: data!.drain, problem: result.problem });
         // The request as a whole was refused (a 503, say): so was each beat.
-        else beat.resolve({ status: response.status, cancelRequested: false, drain: false, problem: error });
+        else beat.resolve(refused(response.status, error));
       });
     } catch (error) {
       for (const beat of beats) beat.reject(error);
