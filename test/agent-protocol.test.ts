@@ -257,6 +257,28 @@ describe('reports', () => {
     expect(tap.reportAnswers(job.id)).toEqual([503, 503, 200]);
   });
 
+  it('asks a scheduler that refuses return_jobs again without it, and from then on', async () => {
+    const { agent } = await startAgent({ concurrency: 1, handlers: [defineJob({ type: 'echo', handler: () => 'ok' })] });
+    tap.refuseField(/^\/reports$/, 'return_jobs');
+    const first = await enqueue(foreman.client, { type: 'echo' });
+    await statusIs(first.id, 'completed');
+    const second = await enqueue(foreman.client, { type: 'echo' });
+    await statusIs(second.id, 'completed');
+
+    const batches = tap.sent(/^\/reports$/).map((exchange) => ({
+      ids: (exchange.body!.reports as Array<{ id: string }>).map((report) => report.id),
+      returnJobs: 'return_jobs' in exchange.body!,
+      status: exchange.status,
+    }));
+    expect(batches).toEqual([
+      { ids: [first.id], returnJobs: true, status: 400 },
+      { ids: [first.id], returnJobs: false, status: 200 },
+      { ids: [second.id], returnJobs: false, status: 200 },
+    ]);
+    expect(tap.sent(/\/complete$/)).toEqual([]);
+    expect(await getJob(foreman.client, first.id)).toMatchObject({ worker_id: agent.workerId, result: 'ok', attempt: 1 });
+  });
+
   it('drops a report answered 409 with a warning and never retries it', async () => {
     let finish!: () => void;
     const outlived = defineJob({ type: 'wait', handler: () => new Promise<void>((resolve) => (finish = resolve)) });

@@ -1,7 +1,7 @@
 // A fetch for an agent that sits where the network would: every request goes on to the real
 // scheduler and is recorded with its answer, unless the test has the path fail (a 503, as a load
-// balancer with no healthy backend answers, or a 404, as a scheduler from before the path) or
-// alters the body on its way. Faults the scheduler would not produce on cue are made here; what
+// balancer with no healthy backend answers, or a 404, as a scheduler from before the path), has a
+// body field refused (as a scheduler from before the field) or alters the body on its way. Faults the scheduler would not produce on cue are made here; what
 // the scheduler answers is always its own.
 import { validatingFetch } from './validating-fetch.js';
 
@@ -28,6 +28,7 @@ export class SchedulerTap {
   down = false;
   private readonly failures: Failure[] = [];
   private readonly rewrites: Array<{ path: RegExp; change: (body: Record<string, unknown>) => Record<string, unknown> }> = [];
+  private readonly unknownFields: Array<{ path: RegExp; field: string }> = [];
 
   /** Answers the next `count` requests whose path matches with `status` (every one while `count` is Infinity); returns a stop. */
   fail(path: RegExp, count = Infinity, status = 503): () => void {
@@ -39,6 +40,14 @@ export class SchedulerTap {
   /** Alters the JSON body of every request whose path matches before the scheduler sees it. */
   rewrite(path: RegExp, change: (body: Record<string, unknown>) => Record<string, unknown>): void {
     this.rewrites.push({ path, change });
+  }
+
+  /**
+   * Refuses every request whose path matches and whose body carries `field` with the 400 the
+   * scheduler gives an unknown field, as a scheduler from before that field would.
+   */
+  refuseField(path: RegExp, field: string): void {
+    this.unknownFields.push({ path, field });
   }
 
   /** Exchanges whose path matches, in the order they were sent. */
@@ -78,6 +87,12 @@ export class SchedulerTap {
     for (const rule of this.rewrites) if (body && rule.path.test(path)) body = rule.change(body);
     const exchange: Exchange = { at: Date.now(), method: original.method, path, body };
     this.exchanges.push(exchange);
+    const unknown = this.unknownFields.find((rule) => rule.path.test(path) && body && rule.field in body);
+    if (unknown) {
+      exchange.status = 400;
+      const problem = { type: 'urn:foreman:problem:invalid-input', title: 'The request is invalid', status: 400, errors: [{ path: `/${unknown.field}`, message: 'is not a known field' }] };
+      return new Response(JSON.stringify(problem), { status: 400, headers: { 'content-type': 'application/problem+json' } });
+    }
     const failure = this.down ? 503 : this.takeFailure(path);
     if (failure) {
       exchange.status = failure;
