@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 
 const schedulerBin = new URL('../packages/scheduler/bin/foreman-scheduler.js', import.meta.url).pathname;
 const agentBin = new URL('../packages/worker-agent/bin/foreman-agent.js', import.meta.url).pathname;
+const localAgentId = 'local-agent';
 const children = [];
 
 // Each bin runs as its shebang says, with the node flags it carries.
@@ -13,12 +14,25 @@ function start(bin, args) {
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   child.on('exit', (code, signal) => {
-    if (!stopping) {
-      console.error(`${bin.split('/').at(-1)} exited (${signal ?? code}); stopping`);
-      stop(1);
+    if (stopping) return;
+    // An agent exits 0 only when stopped or drained: the scheduler keeps serving without it.
+    if (bin === agentBin && code === 0) {
+      console.error(`local-agent drained and exited; the scheduler keeps running. Restart \`pnpm start\` for a new local agent.`);
+      return;
     }
+    console.error(`${bin.split('/').at(-1)} exited (${signal ?? code}); stopping`);
+    stop(1);
   });
   return child;
+}
+
+/**
+ * A drain of the local agent is stored, and a new agent with its id would drain at once; starting
+ * Foreman this way asks for a working local agent, so a drain left from an earlier run is withdrawn.
+ */
+async function withdrawStaleDrain(url) {
+  // 404 (an agent never seen) and any refusal leave nothing to do: the agent starts either way.
+  await fetch(`${url}/workers/${localAgentId}/drain`, { method: 'DELETE' }).catch(() => undefined);
 }
 
 let stopping = false;
@@ -32,7 +46,7 @@ process.once('SIGTERM', () => stop());
 
 const scheduler = start(schedulerBin, process.argv.slice(2).filter((arg) => arg !== '--'));
 const lines = createInterface({ input: scheduler.stdout });
-lines.on('line', (line) => {
+lines.on('line', async (line) => {
   process.stdout.write(`${line}\n`);
   let entry;
   try {
@@ -41,7 +55,8 @@ lines.on('line', (line) => {
     return;
   }
   if (entry.msg !== 'foreman scheduler listening' || children.length > 1) return;
-  const agent = start(agentBin, ['--url', entry.url, '--worker-id', 'local-agent']);
+  await withdrawStaleDrain(entry.url);
+  const agent = start(agentBin, ['--url', entry.url, '--worker-id', localAgentId]);
   agent.stdout.pipe(process.stdout);
   process.stdout.write(
     `\nForeman is running.\n  scheduler: ${entry.url}  (database ${entry.db})\n  agent:     local-agent, built-in handlers http and sleep\n` +

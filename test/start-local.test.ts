@@ -1,0 +1,62 @@
+// `pnpm start`: a scheduler and a local agent that runs the built-in handlers, as a new user starts them.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, expect, it } from 'vitest';
+import { watchChild } from './support/child-process.js';
+import { clientFor, tempDir } from './support/scheduler.js';
+import { enqueue, eventually, getJob } from './support/worker-calls.js';
+
+const startLocal = new URL('../scripts/start-local.mjs', import.meta.url).pathname;
+const dir = tempDir();
+afterAll(() => dir.remove());
+
+/** Runs `pnpm start`'s script on the given database; resolves once its agent has asked for work. */
+async function startForeman(db: string) {
+  const child = spawn(process.execPath, [startLocal, '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = watchChild(child);
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const listening = /"msg":"foreman scheduler listening"/.test(line) ? (JSON.parse(line) as { url: string }) : null;
+      if (listening) resolve(listening.url);
+    });
+    void exited.then((how) => reject(new Error(`exited (${how}) before listening: ${stderr}`)));
+  });
+  const client = clientFor(url);
+  await eventually(
+    async () => (await client.GET('/workers')).data!.workers.find((worker) => worker.worker_id === 'local-agent'),
+    (agent) => agent !== undefined && !agent.draining,
+  );
+  return { child, exited, client, stderr: () => stderr };
+}
+
+it('keeps the scheduler serving after its local agent is drained, and a new start withdraws that drain', async () => {
+  const db = join(dir.path, 'foreman.db');
+  const first = await startForeman(db);
+  try {
+    const job = await enqueue(first.client, { type: 'sleep', payload: { ms: 10 } });
+    expect(await eventually(() => getJob(first.client, job.id), (current) => current.status === 'completed')).toMatchObject({ worker_id: 'local-agent' });
+
+    await first.client.POST('/workers/{id}/drain', { params: { path: { id: 'local-agent' } } });
+    await eventually(async () => first.stderr(), (text) => text.includes('local-agent drained and exited'));
+    expect((await first.client.GET('/healthz')).response.status).toBe(200);
+    expect(first.child.exitCode).toBeNull();
+
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+  } finally {
+    first.child.kill('SIGKILL');
+  }
+
+  const second = await startForeman(db);
+  try {
+    const job = await enqueue(second.client, { type: 'sleep', payload: { ms: 10 } });
+    expect(await eventually(() => getJob(second.client, job.id), (current) => current.status === 'completed')).toMatchObject({ worker_id: 'local-agent' });
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+  } finally {
+    second.child.kill('SIGKILL');
+  }
+});
