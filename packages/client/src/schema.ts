@@ -95,8 +95,11 @@ export type paths = {
         /**
          * Cancel a job
          * @description A pending job is cancelled at once (`200`). A running job gets
-         *     `cancel_requested: true` (`202`); its agent aborts it and it ends `cancelled`,
-         *     never retried. A job that already ended answers `409`.
+         *     `cancel_requested: true` (`202`); its agent learns of it from its next heartbeat
+         *     (every `lease_ms / 3`), aborts the handler and the job ends `cancelled`. A failure
+         *     reported meanwhile also ends it `cancelled`, never retried. A handler that finished
+         *     first has done the work: its `completed` report stands, with its result, and
+         *     `cancel_requested` stays true. A job that already ended answers `409`.
          */
         post: operations["cancelJob"];
         delete?: never;
@@ -497,6 +500,7 @@ export type components = {
             result: unknown;
             /** @description The last failed attempt's error, or null. */
             error: components["schemas"]["JobError"] | null;
+            /** @description A cancel was requested while the job ran (see `POST /jobs/{id}/cancel`); it stays true if the job completed first. */
             cancel_requested: boolean;
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
