@@ -1,4 +1,5 @@
-// Limits over real HTTP: requests per second per token, long polls held at once, payload size.
+// Limits over real HTTP: requests per second per token, long polls held at once, payload and header size.
+import { connect } from 'node:net';
 import { createForemanClient } from '@foreman/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestScheduler, type TestScheduler } from './support/scheduler.js';
@@ -84,5 +85,34 @@ describe('the payload limit per job', () => {
     expect((await client.GET('/jobs')).data!.jobs).toEqual([]);
 
     expect((await client.POST('/jobs', { body: { type: 't', payload: { blob: 'x'.repeat(900) } } })).response.status).toBe(201);
+  });
+});
+
+/** Sends raw bytes and resolves to the whole answer, as text. */
+function rawExchange(url: string, request: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.end(request));
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
+describe('requests the HTTP parser refuses', () => {
+  it('answers headers over the limit with 431 and a malformed request with 400, as problems, and keeps serving', async () => {
+    const { url } = await start([], false);
+    const oversized = await fetch(`${url}/jobs?type=${'a'.repeat(20_000)}`);
+    expect(oversized.status).toBe(431);
+    expect(oversized.headers.get('content-type')).toBe('application/problem+json');
+    expect(await oversized.json()).toMatchObject({ type: 'urn:foreman:problem:invalid-input', status: 431, detail: expect.stringContaining('headers') });
+
+    const garbled = await rawExchange(url, 'NOT HTTP AT ALL\r\n\r\n');
+    expect(garbled).toMatch(/^HTTP\/1\.1 400 /);
+    expect(garbled).toContain('content-type: application/problem+json');
+    expect(JSON.parse(garbled.slice(garbled.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 400, title: 'Malformed HTTP request' });
+
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
   });
 });

@@ -10,6 +10,7 @@ import { ConfigError, type SchedulerConfig } from './config.js';
 import { readContract } from './contract.js';
 import { assertSafeExposure, isLoopback } from './exposure.js';
 import { createApp, createStartingApp } from './http/app.js';
+import { answerClientErrors } from './http/client-errors.js';
 import { TokenListError } from './http/auth/token-list.js';
 import { TokenRegistry } from './http/auth/token-registry.js';
 import { Readiness } from './http/readiness.js';
@@ -93,6 +94,7 @@ export async function startScheduler(config: SchedulerConfig, logger: Logger = c
       ? serve({ ...listen, createServer: createHttpsServer, serverOptions: { ...tls, ...timeouts } }, () => resolve(listening))
       : serve({ ...listen, serverOptions: timeouts }, () => resolve(listening));
     listening.once('error', reject);
+    answerClientErrors(listening as Server);
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
