@@ -171,6 +171,23 @@ describe('unknown ids and bad queries', () => {
     expect(response.headers.get('content-type')).toBe('application/problem+json');
   });
 
+  it.each([
+    ['{"type":"t","payload":{"a":[1,{"b":1e400}]}}', '/payload/a/1/b'],
+    [`{"type":"t","payload":{"n":-${'9'.repeat(400)}}}`, '/payload/n'],
+    ['{"jobs":[{"type":"t"},{"type":"t","payload":1E+999}]}', '/jobs/1/payload'],
+  ])('refuses a number JSON would turn into Infinity, naming it, and stores nothing: %s', async (body, field) => {
+    const before = (await foreman.client.GET('/stats')).data!.counts.pending;
+    const { status, problem } = await send('POST', field.startsWith('/jobs') ? '/jobs/batch' : '/jobs', body);
+    expect(status).toBe(400);
+    expect(problem.errors).toEqual([{ path: field, message: expect.stringContaining('too large') }]);
+    expect((await foreman.client.GET('/stats')).data!.counts.pending).toBe(before);
+  });
+
+  it('keeps large but finite numbers and exponents in strings', async () => {
+    const job = await enqueue(foreman.client, { type: 't', payload: { big: 1e300, text: '1e400', digits: '9'.repeat(400) } });
+    expect(job.payload).toEqual({ big: 1e300, text: '1e400', digits: '9'.repeat(400) });
+  });
+
   it('requires a body where one is needed', async () => {
     const { status, problem } = await send('POST', '/jobs');
     expect(status).toBe(400);

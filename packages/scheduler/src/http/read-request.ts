@@ -44,6 +44,20 @@ function jsonDepth(text: string): number {
   return deepest;
 }
 
+/** A number literal JSON.parse turns into ±Infinity: an exponent of three digits or more, or 309 digits in a row. */
+const mayOverflowNumber = /[eE][+-]?\d{3}|\d{309}/;
+
+/** The pointer to the first number in `value` that is not finite, or null. */
+function nonFiniteNumberAt(value: unknown, path: string): string | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? null : path;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, item] of Object.entries(value)) {
+    const found = nonFiniteNumberAt(item, `${path}${pointer([key])}`);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
 /** Parses the JSON body; an absent body reads as `undefined` so optional bodies may be left out. */
 export async function readJson(c: Context): Promise<unknown> {
   const text = await c.req.text();
@@ -55,11 +69,16 @@ export async function readJson(c: Context): Promise<unknown> {
   if (jsonDepth(text) > maxJsonDepth) {
     throw new InvalidInputError([{ path: '', message: `JSON nested deeper than ${maxJsonDepth} levels is not accepted` }]);
   }
+  let body: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    body = JSON.parse(text) as unknown;
   } catch (error) {
     throw new InvalidInputError([{ path: '', message: `malformed JSON: ${(error as Error).message}` }]);
   }
+  // Stored, such a number would silently become null; the text test keeps the walk off the hot path.
+  const overflowing = mayOverflowNumber.test(text) ? nonFiniteNumberAt(body, '') : null;
+  if (overflowing !== null) throw new InvalidInputError([{ path: overflowing, message: 'is a number too large to represent (beyond ±1.8e308)' }]);
+  return body;
 }
 
 export async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
