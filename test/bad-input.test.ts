@@ -76,6 +76,16 @@ describe.each(bodyEndpoints)('POST %s', (path) => {
     const { status } = await send('POST', path, '['.repeat(5000) + ']'.repeat(5000));
     expect(status).toBe(400);
   });
+
+  it('refuses an encoded body with 415', async () => {
+    const response = await validatingFetch(`${foreman.url}${path.replace(':id', jobId)}`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    });
+    expect(response.status).toBe(415);
+    expect(((await response.json()) as Problem).detail).toContain('gzip');
+  });
 });
 
 describe('oversized bodies on one keep-alive connection', () => {
@@ -181,6 +191,11 @@ describe('unknown ids and bad queries', () => {
     expect(status).toBe(400);
     expect(problem.errors).toEqual([{ path: field, message: expect.stringContaining('too large') }]);
     expect((await foreman.client.GET('/stats')).data!.counts.pending).toBe(before);
+  });
+
+  it('names a field that breaks several rules once, with every rule it breaks', async () => {
+    const { problem } = await send('POST', '/jobs', JSON.stringify({ type: '' }));
+    expect(problem.errors).toEqual([{ path: '/type', message: expect.stringMatching(/>=1 characters; must be 1-128 characters/) }]);
   });
 
   it('keeps large but finite numbers and exponents in strings', async () => {

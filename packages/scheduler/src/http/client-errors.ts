@@ -2,7 +2,7 @@
 // malformed request line, a request that took too long) get a problem body like every other
 // refusal instead of node's bare status line.
 import type { Server } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
 import { problemTypes, type Problem } from './problem.js';
 
 function problemFor(code: string | undefined): Problem {
@@ -19,16 +19,16 @@ function problemFor(code: string | undefined): Problem {
 const reasons: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
 
 export function answerClientErrors(server: Pick<Server, 'on'>): void {
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    // A connection already reset or answered has no one left to tell.
-    if (error.code === 'ECONNRESET' || !socket.writable) {
-      socket.destroy();
-      return;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    // As node does without this listener: answer unless the connection was reset or an answer
+    // has begun, then close it, since the client may still be sending.
+    if (error.code !== 'ECONNRESET' && socket.writable && socket.bytesWritten === 0) {
+      const problem = problemFor(error.code);
+      const body = JSON.stringify(problem);
+      socket.write(
+        `HTTP/1.1 ${problem.status} ${reasons[problem.status]}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
     }
-    const problem = problemFor(error.code);
-    const body = JSON.stringify(problem);
-    socket.end(
-      `HTTP/1.1 ${problem.status} ${reasons[problem.status]}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-    );
+    socket.destroy();
   });
 }

@@ -13,13 +13,19 @@ function pointer(path: readonly PropertyKey[]): string {
   return path.map((part) => `/${String(part).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
 }
 
+/** One error per field: a value that breaks several rules gets them in one message. */
 export function fieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.flatMap((issue): FieldError[] => {
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: pointer([...issue.path, key]), message: 'is not a known field' }));
-    }
-    return [{ path: pointer(issue.path), message: issue.message }];
-  });
+  const messages = new Map<string, string[]>();
+  const add = (path: string, message: string) => {
+    const known = messages.get(path);
+    if (!known) messages.set(path, [message]);
+    else if (!known.includes(message)) known.push(message);
+  };
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') for (const key of issue.keys) add(pointer([...issue.path, key]), 'is not a known field');
+    else add(pointer(issue.path), issue.message);
+  }
+  return [...messages].map(([path, all]) => ({ path, message: all.join('; ') }));
 }
 
 export function validate<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
@@ -65,6 +71,10 @@ export async function readJson(c: Context): Promise<unknown> {
   const contentType = c.req.header('content-type') ?? '';
   if (!/^application\/([a-z.+-]*\+)?json\s*(;|$)/i.test(contentType)) {
     throw new UnsupportedMediaTypeError(`The body must be application/json, not ${JSON.stringify(contentType || '(none)')}.`);
+  }
+  const encoding = c.req.header('content-encoding');
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+    throw new UnsupportedMediaTypeError(`The body must not be encoded (content-encoding ${JSON.stringify(encoding)}): send plain JSON.`);
   }
   if (jsonDepth(text) > maxJsonDepth) {
     throw new InvalidInputError([{ path: '', message: `JSON nested deeper than ${maxJsonDepth} levels is not accepted` }]);
