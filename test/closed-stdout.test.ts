@@ -14,12 +14,21 @@ beforeEach(async () => {
 afterEach(() => foreman.close());
 afterAll(() => dir.remove());
 
-/** Starts the process with stdout piped, closes the pipe after its first line, then sends SIGTERM; resolves to how it exited. */
-async function stopWithStdoutClosed(script: string, args: string[]) {
+/**
+ * Starts the process with stdout piped, closes the pipe once it has logged `ready` (it then
+ * handles signals), then sends SIGTERM; resolves to how it exited.
+ */
+async function stopWithStdoutClosed(script: string, args: string[], ready: string) {
   const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
   const exited = watchChild(child);
   try {
-    await new Promise((resolve) => child.stdout.once('data', resolve));
+    await new Promise<void>((resolve) => {
+      let logged = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        logged += chunk.toString();
+        if (logged.includes(`"msg":"${ready}"`)) resolve();
+      });
+    });
     child.stdout.destroy();
     // Long enough for a few more lines to be written into the closed pipe before the signal.
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -32,9 +41,9 @@ async function stopWithStdoutClosed(script: string, args: string[]) {
 }
 
 it('an agent whose stdout reader is gone still stops on SIGTERM and exits 0', async () => {
-  expect(await stopWithStdoutClosed(agentBin, ['--url', foreman.url, '--worker-id', 'orphaned-logs', '--wait-ms', '200'])).toBe(0);
+  expect(await stopWithStdoutClosed(agentBin, ['--url', foreman.url, '--worker-id', 'orphaned-logs', '--wait-ms', '200'], 'agent started')).toBe(0);
 });
 
 it('a scheduler whose stdout reader is gone still stops on SIGTERM and exits 0', async () => {
-  expect(await stopWithStdoutClosed(schedulerBin, ['--port', '0', '--db', join(dir.path, 'closed-stdout.db')])).toBe(0);
+  expect(await stopWithStdoutClosed(schedulerBin, ['--port', '0', '--db', join(dir.path, 'closed-stdout.db')], 'foreman scheduler listening')).toBe(0);
 });
