@@ -50,8 +50,11 @@ function jsonDepth(text: string): number {
   return deepest;
 }
 
-/** A number literal JSON.parse turns into ±Infinity: an exponent of three digits or more, or 309 digits in a row. */
-const mayOverflowNumber = /[eE][+-]?\d{3}|\d{309}/;
+/**
+ * A number literal that JSON.parse may turn into ±Infinity: 309 digits or more, or a positive
+ * exponent of three. Only after `:`, `[` or `,`, so ids and other strings rarely set off the walk.
+ */
+const mayOverflowNumber = /[:,[]\s*-?(?:\d{309}|[\d.]+[eE]\+?\d{3})/;
 
 /** The pointer to the first number in `value` that is not finite, or null. */
 function nonFiniteNumberAt(value: unknown, path: string): string | null {
