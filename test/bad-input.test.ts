@@ -182,6 +182,19 @@ describe('unknown ids and bad queries', () => {
   });
 
   it.each([
+    ['PUT', '/jobs', 'GET, HEAD, POST'],
+    ['DELETE', '/jobs/:id', 'GET, HEAD'],
+    ['GET', '/next-job', 'POST'],
+    ['PATCH', '/workers/w/drain', 'DELETE, POST'],
+  ])('answers %s %s with 405 and Allow: %s', async (method, path, allow) => {
+    const response = await fetch(`${foreman.url}${path.replace(':id', jobId)}`, { method });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe(allow);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(await response.json()).toMatchObject({ type: 'urn:foreman:problem:method-not-allowed', status: 405 });
+  });
+
+  it.each([
     ['{"type":"t","payload":{"a":[1,{"b":1e400}]}}', '/payload/a/1/b'],
     [`{"type":"t","payload":{"n":-${'9'.repeat(400)}}}`, '/payload/n'],
     ['{"jobs":[{"type":"t"},{"type":"t","payload":1E+999}]}', '/jobs/1/payload'],

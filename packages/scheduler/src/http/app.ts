@@ -4,6 +4,7 @@ import type { JobService } from '../job-service.js';
 import type { WorkerDrains } from '../loops/worker-drains.js';
 import type { Logger } from '../logger.js';
 import type { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
+import { allowedMethods } from './allowed-methods.js';
 import { authenticate } from './auth/authenticate.js';
 import type { TokenRegistry } from './auth/token-registry.js';
 import { bodyLimit } from './body-limit.js';
@@ -66,9 +67,16 @@ export function createApp({ service, drains, contract, maxBodyBytes, maxPayloadB
   app.route('/', drainRoutes(drains));
   app.route('/', operationsRoutes(service, contract));
 
-  app.notFound((c) =>
-    problemResponse(c, { type: problemTypes.notFound, title: 'Not found', status: 404, detail: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.` }),
-  );
+  const allowed = allowedMethods(app);
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    const methods = allowed(path);
+    if (methods.length) {
+      const detail = `${path} answers ${methods.join(', ')}, not ${c.req.method}.`;
+      return problemResponse(c, { type: problemTypes.methodNotAllowed, title: 'Method not allowed', status: 405, detail }, { allow: methods.join(', ') });
+    }
+    return problemResponse(c, { type: problemTypes.notFound, title: 'Not found', status: 404, detail: `No route for ${c.req.method} ${path}.` });
+  });
   return app;
 }
 

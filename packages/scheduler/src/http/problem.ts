@@ -19,6 +19,7 @@ export const problemTypes = {
   unauthorized: 'urn:foreman:problem:unauthorized',
   forbidden: 'urn:foreman:problem:forbidden',
   notFound: 'urn:foreman:problem:not-found',
+  methodNotAllowed: 'urn:foreman:problem:method-not-allowed',
   conflict: 'urn:foreman:problem:conflict',
   tooLarge: 'urn:foreman:problem:payload-too-large',
   unsupportedMediaType: 'urn:foreman:problem:unsupported-media-type',
