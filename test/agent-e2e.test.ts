@@ -55,9 +55,10 @@ describe('an agent', () => {
     const job = await enqueue(foreman.client, { type: 'image.resize', payload: { width: 21 } });
     const done = await finished(job.id);
     expect(done).toMatchObject({ status: 'completed', attempt: 1, worker_id: 'agent-1', result: { width: 42, attempt: 1, jobId: job.id } });
+    expect(done.progress).toEqual({ current: 1, total: 1, message: 'done' });
     const { data } = await foreman.client.GET('/jobs/{id}/events', { params: { path: { id: job.id } } });
-    expect(data!.events.map((event) => event.type)).toEqual(['enqueued', 'leased', 'completed']);
-    expect(data!.events.map((event) => event.version)).toEqual([1, 2, 3]);
+    expect(data!.events.map((event) => event.type)).toEqual(['enqueued', 'leased', 'progress', 'completed']);
+    expect(data!.events.map((event) => event.version)).toEqual([1, 2, 2, 3]);
   });
 
   it('never runs more handlers at once than its concurrency', async () => {

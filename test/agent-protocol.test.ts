@@ -140,6 +140,22 @@ describe('heartbeats', () => {
     expect(await eventTypes(foreman.client, job.id)).toEqual(['enqueued', 'leased', 'progress', 'completed']);
   });
 
+  it('delivers the progress of a job that ends between heartbeats before reporting it', async () => {
+    const quick = defineJob({
+      type: 'quick',
+      handler: (_payload, ctx) => {
+        ctx.progress(2, 2, 'all done');
+        return 'ok';
+      },
+    });
+    await startAgent({ handlers: [quick] });
+    const job = await enqueue(foreman.client, { type: 'quick' });
+
+    expect(await statusIs(job.id, 'completed')).toMatchObject({ result: 'ok', progress: { current: 2, total: 2, message: 'all done' } });
+    expect(await eventTypes(foreman.client, job.id)).toEqual(['enqueued', 'leased', 'progress', 'completed']);
+    expect(heartbeatsOf(job.id)).toEqual([{ id: job.id, version: 2, progress: { current: 2, total: 2, message: 'all done' } }]);
+  });
+
   it('keeps every job it holds alive with one request per round of heartbeats', async () => {
     const slow = defineJob({ type: 'slow', handler: () => sleep(1000) });
     await startAgent({ concurrency: 4, prefetch: 4, handlers: [slow] });

@@ -1,4 +1,5 @@
 // Keeps a held job's lease alive about every lease_ms / 3 (in rounds with the other held jobs), carries its progress, and says when it was cancelled or lost.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job } from '@foreman/client';
 import type { Logger } from 'pino';
 import type { HeartbeatSender, Progress } from './heartbeat-sender.js';
@@ -21,7 +22,12 @@ export interface HeartbeatDeps {
 export interface Heartbeat {
   setProgress(progress: Progress): void;
   stop(): void;
+  /** Stops, first sending progress not delivered yet, so a job that ends between beats still shows its last. */
+  finish(): Promise<void>;
 }
+
+/** How long a report waits for its job's last progress to be delivered. */
+const finalProgressTimeoutMs = 1_000;
 
 export function startHeartbeat(job: Job, deps: HeartbeatDeps): Heartbeat {
   const { send, logger, outage } = deps;
@@ -65,6 +71,18 @@ export function startHeartbeat(job: Job, deps: HeartbeatDeps): Heartbeat {
     stop() {
       stopped = true;
       stopTicking();
+    },
+    async finish() {
+      stopTicking();
+      const last = progress;
+      if (stopped || last === undefined) {
+        stopped = true;
+        return;
+      }
+      stopped = true;
+      // Its answer no longer matters: the report that follows settles the job either way.
+      const delivered = send(job, last).catch(() => undefined);
+      await Promise.race([delivered, sleep(finalProgressTimeoutMs, undefined, { ref: false })]);
     },
   };
 }

@@ -58,8 +58,12 @@ export function runJob(job: Job, deps: RunnerDeps): JobRun {
     if (decided) return false;
     decided = true;
     clearTimeout(timeout);
-    heartbeat.stop();
-    settleOutcome(next);
+    if (next === undefined) {
+      heartbeat.stop();
+      settleOutcome(next);
+    } else {
+      void heartbeat.finish().then(() => settleOutcome(next));
+    }
     return true;
   };
 
