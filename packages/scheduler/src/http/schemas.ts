@@ -161,7 +161,12 @@ export const listQuerySchema = z.strictObject({
   parent_id: idSchema.optional(),
   created_after: timestampSchema.optional(),
   created_before: timestampSchema.optional(),
-  limit: z.coerce.number().pipe(z.int().min(1).max(500)).default(50),
+  limit: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of jobs, 1 to 500')
+    .transform(Number)
+    .pipe(z.int().min(1).max(500))
+    .default(50),
   cursor: z.string().min(1).max(512).optional(),
 });
 

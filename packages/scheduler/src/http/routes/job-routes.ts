@@ -1,6 +1,6 @@
 // Enqueue, inspect, cancel and retry jobs.
 import { Hono } from 'hono';
-import { InvalidInputError, JobNotFoundError } from '../../jobs/job-errors.js';
+import { InvalidInputError, JobNotFoundError, type FieldError } from '../../jobs/job-errors.js';
 import type { JobStatus } from '../../jobs/job-status.js';
 import type { JobSpec } from '../../jobs/new-job.js';
 import type { JobService } from '../../job-service.js';
@@ -21,10 +21,14 @@ async function refuseMissingParents(service: JobService, specs: JobSpec[], pathO
 /** Query parameters as an object; `status` may repeat or hold a comma-separated list. */
 function listQuery(url: URL): Record<string, unknown> {
   const query: Record<string, unknown> = {};
+  const repeated: FieldError[] = [];
   for (const key of new Set(url.searchParams.keys())) {
     const values = url.searchParams.getAll(key);
-    query[key] = key === 'status' ? values.flatMap((value) => value.split(',')).filter(Boolean) : values.at(-1);
+    if (key === 'status') query[key] = values.flatMap((value) => value.split(',')).filter(Boolean);
+    else if (values.length === 1) query[key] = values[0];
+    else repeated.push({ path: `/${key}`, message: 'is given more than once; it takes one value' });
   }
+  if (repeated.length) throw new InvalidInputError(repeated);
   return query;
 }
 
