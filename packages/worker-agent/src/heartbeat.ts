@@ -64,22 +64,19 @@ export function startHeartbeat(job: Job, deps: HeartbeatDeps): Heartbeat {
   };
 
   const stopTicking = deps.ticker.every(Math.max(1, Math.floor(job.lease_ms / 3)), () => void beat());
+  const stop = () => {
+    stopped = true;
+    stopTicking();
+  };
   return {
     setProgress(next) {
       progress = next;
     },
-    stop() {
-      stopped = true;
-      stopTicking();
-    },
+    stop,
     async finish() {
-      stopTicking();
-      const last = progress;
-      if (stopped || last === undefined) {
-        stopped = true;
-        return;
-      }
-      stopped = true;
+      const last = stopped ? undefined : progress;
+      stop();
+      if (last === undefined) return;
       // Its answer no longer matters: the report that follows settles the job either way.
       const delivered = send(job, last).catch(() => undefined);
       await Promise.race([delivered, sleep(finalProgressTimeoutMs, undefined, { ref: false })]);
