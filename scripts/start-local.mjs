@@ -17,7 +17,7 @@ function start(bin, args) {
     if (stopping) return;
     // An agent exits 0 only when stopped or drained: the scheduler keeps serving without it.
     if (bin === agentBin && code === 0) {
-      console.error(`local-agent drained and exited; the scheduler keeps running. Restart \`pnpm start\` for a new local agent.`);
+      console.error(`${localAgentId} drained and exited; the scheduler keeps running. Restart \`pnpm start\` for a new local agent.`);
       return;
     }
     console.error(`${bin.split('/').at(-1)} exited (${signal ?? code}); stopping`);
@@ -59,7 +59,7 @@ lines.on('line', async (line) => {
   const agent = start(agentBin, ['--url', entry.url, '--worker-id', localAgentId]);
   agent.stdout.pipe(process.stdout);
   process.stdout.write(
-    `\nForeman is running.\n  scheduler: ${entry.url}  (database ${entry.db})\n  agent:     local-agent, built-in handlers http and sleep\n` +
+    `\nForeman is running.\n  scheduler: ${entry.url}  (database ${entry.db})\n  agent:     ${localAgentId}, built-in handlers http and sleep\n` +
       `  try:       curl -s -X POST ${entry.url}/jobs -H 'content-type: application/json' -d '{"type":"sleep","payload":{"ms":500}}'\n` +
       `  stop:      Ctrl-C\n\n`,
   );

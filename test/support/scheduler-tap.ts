@@ -1,8 +1,9 @@
 // A fetch for an agent that sits where the network would: every request goes on to the real
 // scheduler and is recorded with its answer, unless the test has the path fail (a 503, as a load
-// balancer with no healthy backend answers, or a 404, as a scheduler from before the path), has a
-// body field refused (as a scheduler from before the field) or alters the body on its way. Faults the scheduler would not produce on cue are made here; what
-// the scheduler answers is always its own.
+// balancer with no healthy backend answers, or a 404, as a scheduler from before the path), has
+// a body field refused (as a scheduler from before the field) or alters the body on its way.
+// Faults the scheduler would not produce on cue are made here; what the scheduler answers is
+// always its own.
 import { validatingFetch } from './validating-fetch.js';
 
 export interface Exchange {
