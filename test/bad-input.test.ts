@@ -45,8 +45,8 @@ describe.each(bodyEndpoints)('POST %s', (path) => {
     expect(problem.errors![0]!.message).toMatch(/malformed JSON/);
   });
 
-  it('refuses a body that is not an object with 400', async () => {
-    const { status, problem } = await send('POST', path, '[1, 2]');
+  it.each(['[1, 2]', 'null', '"text"'])('refuses a body that is not an object (%s) with 400', async (body) => {
+    const { status, problem } = await send('POST', path, body);
     expect(status).toBe(400);
     expect(problem.errors![0]!.path).toBe('');
   });

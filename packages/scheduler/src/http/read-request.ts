@@ -101,5 +101,6 @@ export async function readBody<S extends z.ZodType>(c: Context, schema: S): Prom
 }
 
 export async function readOptionalBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
-  return validate(schema, (await readJson(c)) ?? {});
+  const body = await readJson(c);
+  return validate(schema, body === undefined ? {} : body);
 }
