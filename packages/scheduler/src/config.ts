@@ -61,6 +61,11 @@ const configSchema = z
   .refine((config) => (config.tlsCert === undefined) === (config.tlsKey === undefined), {
     message: 'give both --tls-cert and --tls-key, or neither',
     path: ['tlsCert'],
+  })
+  // A payload travels inside a request body: a payload limit above the body limit could never be used.
+  .refine((config) => config.maxPayloadBytes <= config.maxBodyBytes, {
+    message: 'must not exceed --max-body-bytes (FOREMAN_MAX_BODY_BYTES): raise that too',
+    path: ['maxPayloadBytes'],
   });
 
 export type SchedulerConfig = Readonly<z.output<typeof configSchema>>;
@@ -100,7 +105,7 @@ Options (each also set by its environment variable):
                                                               postgres:// URL (default ${defaults.db})
   --sweep-interval-ms MS       FOREMAN_SWEEP_INTERVAL_MS      how often expired leases are looked for (default ${defaults.sweepIntervalMs})
   --max-body-bytes BYTES       FOREMAN_MAX_BODY_BYTES         largest request body accepted (default ${defaults.maxBodyBytes})
-  --max-payload-bytes BYTES    FOREMAN_MAX_PAYLOAD_BYTES      largest payload of one job, as JSON (default ${defaults.maxPayloadBytes})
+  --max-payload-bytes BYTES    FOREMAN_MAX_PAYLOAD_BYTES      largest payload of one job, as JSON (default ${defaults.maxPayloadBytes}, at most the body limit)
   --db-pool-size N             FOREMAN_DB_POOL_SIZE           PostgreSQL connections per scheduler (default ${defaults.dbPoolSize})
   --db-timeout-ms MS           FOREMAN_DB_TIMEOUT_MS          longest wait for a PostgreSQL connection or query before
                                                               the request is answered 503 (default ${defaults.dbTimeoutMs})
@@ -143,9 +148,11 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     throw new ConfigError((error as Error).message);
   }
   if (values.help) return null;
-  const raw = Object.fromEntries(
-    Object.entries(sources).map(([key, { flag, env: name }]) => [key, values[flag] ?? env[name] ?? defaults[key as keyof typeof defaults]]),
-  );
+  const given = (key: keyof typeof sources) => values[sources[key].flag] ?? env[sources[key].env];
+  const raw = Object.fromEntries(Object.keys(sources).map((key) => [key, given(key as keyof typeof sources) ?? defaults[key as keyof typeof defaults]]));
+  // A lowered body limit lowers the default payload limit with it; a payload limit given above it is refused.
+  const bodyLimit = Number(raw.maxBodyBytes);
+  if (given('maxPayloadBytes') === undefined && Number.isFinite(bodyLimit)) raw.maxPayloadBytes = Math.min(defaults.maxPayloadBytes, bodyLimit);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {

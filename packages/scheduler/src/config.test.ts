@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, defaults, parseConfig } from './config.js';
+
+describe('the payload limit', () => {
+  it('defaults to 256 KiB, or to the body limit when that is lower', () => {
+    expect(parseConfig([], {})!.maxPayloadBytes).toBe(defaults.maxPayloadBytes);
+    expect(parseConfig(['--max-body-bytes', '65536'], {})!.maxPayloadBytes).toBe(65536);
+    expect(parseConfig([], { FOREMAN_MAX_BODY_BYTES: '4096' })!.maxPayloadBytes).toBe(4096);
+  });
+
+  it('is refused above the body limit, naming both settings', () => {
+    expect(() => parseConfig(['--max-payload-bytes', '5000000'], {})).toThrow(ConfigError);
+    expect(() => parseConfig([], { FOREMAN_MAX_PAYLOAD_BYTES: '5000000' })).toThrow(/--max-payload-bytes \(FOREMAN_MAX_PAYLOAD_BYTES\): must not exceed --max-body-bytes/);
+    expect(parseConfig(['--max-payload-bytes', '5000000', '--max-body-bytes', '6000000'], {})!.maxPayloadBytes).toBe(5000000);
+  });
+});
