@@ -100,16 +100,21 @@ export function lease(job: JobRow, { workerId, now }: { workerId: string; now: n
 }
 
 /**
- * Refuses a heartbeat or report that does not hold the job's current lease: a stale version is a
- * conflict (the worker lost the job), the current version claimed by another worker is not its to touch.
+ * Why a heartbeat or report does not hold the job's current lease, or null when it does: a stale
+ * version is a conflict (the worker lost the job), the current version claimed by another worker
+ * is not its to touch.
  */
-export function assertHoldsLease(job: JobRow, { workerId, version }: { workerId: string; version: number }): void {
+export function leaseRefusal(job: JobRow, { workerId, version }: { workerId: string; version: number }): JobConflictError | LeaseOwnerError | null {
   if (job.state !== 'running' || job.version !== version) {
-    throw conflict(job, `Version ${version} is not the job's current lease (the job is ${statusOfState(job.state)} at version ${job.version}).`);
+    return conflict(job, `Version ${version} is not the job's current lease (the job is ${statusOfState(job.state)} at version ${job.version}).`);
   }
-  if (job.worker_id !== workerId) {
-    throw new LeaseOwnerError(job.id, workerId);
-  }
+  return job.worker_id === workerId ? null : new LeaseOwnerError(job.id, workerId);
+}
+
+/** Throws the refusal of a heartbeat or report that does not hold the job's current lease. */
+export function assertHoldsLease(job: JobRow, holder: { workerId: string; version: number }): void {
+  const refusal = leaseRefusal(job, holder);
+  if (refusal) throw refusal;
 }
 
 /** Extends the lease without a new version: the worker keeps reporting against the version it leased. */

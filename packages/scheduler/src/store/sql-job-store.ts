@@ -1,6 +1,6 @@
 // The job store over SQL: each operation reads the job, asks the state machine for the
 // transition and writes it guarded by the version it read, all in one transaction.
-import { JobConflictError, JobNotFoundError, LeaseOwnerError } from '../jobs/job-errors.js';
+import { JobNotFoundError, LeaseOwnerError } from '../jobs/job-errors.js';
 import type { JobStatus } from '../jobs/job-status.js';
 import * as machine from '../jobs/state-machine.js';
 import type {
@@ -95,7 +95,7 @@ export class SqlJobStore implements JobStore {
       const settled = heartbeats.map(({ id, version, progress }): Settled => {
         const job = jobs.get(id);
         if (!job) return { refused: new JobNotFoundError(id) };
-        const refused = leaseRefusal(job, { workerId, version });
+        const refused = machine.leaseRefusal(job, { workerId, version });
         return refused ? { refused } : { job: writer.stage(job, machine.heartbeat(job, { progress, now })) };
       });
       await writer.writeStaged();
@@ -120,7 +120,7 @@ export class SqlJobStore implements JobStore {
 
   private async reportIn(writer: TransitionWriter, workerId: string, { id, version, outcome }: JobReport, job: JobRow | undefined): Promise<Settled> {
     if (!job) return { refused: new JobNotFoundError(id) };
-    const error = leaseRefusal(job, { workerId, version });
+    const error = machine.leaseRefusal(job, { workerId, version });
     if (error) {
       // Another worker's lease is not this worker's business: refused, and nothing is recorded.
       if (error instanceof LeaseOwnerError) return { refused: error };
@@ -307,15 +307,4 @@ function supersededDetails(outcome: ReportOutcome): Record<string, unknown> {
   return outcome.status === 'completed'
     ? { status: 'completed', result: outcome.result === null ? null : (JSON.parse(outcome.result) as unknown) }
     : { status: 'failed', error: outcome.error };
-}
-
-/** Why a worker's heartbeat or report at `version` does not hold the job's lease, or null when it does. */
-function leaseRefusal(job: JobRow, holder: { workerId: string; version: number }): JobConflictError | LeaseOwnerError | null {
-  try {
-    machine.assertHoldsLease(job, holder);
-    return null;
-  } catch (error) {
-    if (error instanceof JobConflictError || error instanceof LeaseOwnerError) return error;
-    throw error;
-  }
 }

@@ -4,6 +4,7 @@ import type { JobService } from '../../job-service.js';
 import type { WorkerDrains } from '../../loops/worker-drains.js';
 import type { Progress } from '../../jobs/state-machine.js';
 import type { ReportOutcome } from '../../store/job-store.js';
+import type { JobRow } from '../../store/schema.js';
 import { assertMayActAs } from '../auth/principal.js';
 import { readBody } from '../read-request.js';
 import {
@@ -19,6 +20,11 @@ import { refusalProblem } from '../problem.js';
 import { logAbout } from '../request-context.js';
 import { jobView } from '../views.js';
 import { jobIdParam } from './job-routes.js';
+
+/** What a heartbeat answers about the job whose lease it extended. */
+function leaseAnswer(job: JobRow): { lease_expires_at: string; cancel_requested: boolean } {
+  return { lease_expires_at: new Date(Number(job.lease_expires_at)).toISOString(), cancel_requested: job.cancel_requested === 1 };
+}
 
 function progressOf(input: ProgressInput | undefined): Progress | undefined {
   return input && { current: input.current, total: input.total ?? null, message: input.message ?? null };
@@ -67,11 +73,7 @@ export function workerRoutes(service: JobService, drains: WorkerDrains): Hono {
     logAbout(c, { job_id: id, worker_id: input.worker_id });
     assertMayActAs(c, input.worker_id);
     const job = await service.heartbeat({ id, workerId: input.worker_id, version: input.version, progress: progressOf(input.progress) });
-    return c.json({
-      lease_expires_at: new Date(Number(job.lease_expires_at)).toISOString(),
-      cancel_requested: job.cancel_requested === 1,
-      drain: drains.isDraining(input.worker_id),
-    });
+    return c.json({ ...leaseAnswer(job), drain: drains.isDraining(input.worker_id) });
   });
 
   // The leases of every job an agent holds, kept alive by one request: each heartbeat is applied
@@ -86,10 +88,7 @@ export function workerRoutes(service: JobService, drains: WorkerDrains): Hono {
     });
     const results = settled.map((outcome, index) => {
       const id = heartbeats[index]!.id;
-      if ('job' in outcome) {
-        const leaseExpiresAt = new Date(Number(outcome.job.lease_expires_at)).toISOString();
-        return { id, status: 200, lease_expires_at: leaseExpiresAt, cancel_requested: outcome.job.cancel_requested === 1, problem: null };
-      }
+      if ('job' in outcome) return { id, status: 200, ...leaseAnswer(outcome.job), problem: null };
       const problem = refusalProblem(outcome.refused)!;
       return { id, status: problem.status, lease_expires_at: null, cancel_requested: null, problem };
     });
