@@ -22,7 +22,7 @@ export interface HeartbeatDeps {
 export interface Heartbeat {
   setProgress(progress: Progress): void;
   stop(): void;
-  /** Stops, first sending progress not delivered yet, so a job that ends between beats still shows its last. */
+  /** Stops once a heartbeat already sent is answered, sending progress not delivered yet, so a job that ends between beats still shows its last. */
   finish(): Promise<void>;
 }
 
@@ -32,16 +32,16 @@ const finalProgressTimeoutMs = 1_000;
 export function startHeartbeat(job: Job, deps: HeartbeatDeps): Heartbeat {
   const { send, logger, outage } = deps;
   let progress: Progress | undefined;
-  let inFlight = false;
+  /** The heartbeat sent and not yet answered, if any. */
+  let inFlight: Promise<unknown> | null = null;
   let stopped = false;
 
   const beat = async () => {
     // A slow heartbeat must not stack up behind itself; the next tick retries.
     if (inFlight || stopped) return;
-    inFlight = true;
     const sending = progress;
     try {
-      const answer = await send(job, sending);
+      const answer = await (inFlight = send(job, sending));
       if (stopped) return;
       if (answer.status === 200) {
         outage.succeeded();
@@ -59,7 +59,7 @@ export function startHeartbeat(job: Job, deps: HeartbeatDeps): Heartbeat {
     } catch (err) {
       if (!stopped) outage.failed(err);
     } finally {
-      inFlight = false;
+      inFlight = null;
     }
   };
 
@@ -75,10 +75,15 @@ export function startHeartbeat(job: Job, deps: HeartbeatDeps): Heartbeat {
     stop,
     async finish() {
       const last = stopped ? undefined : progress;
+      const sent = inFlight;
       stop();
-      if (last === undefined) return;
-      // Its answer no longer matters: the report that follows settles the job either way.
-      const delivered = send(job, last).catch(() => undefined);
+      if (last === undefined && sent === null) return;
+      // The report waits for a heartbeat already out, which it would otherwise overtake and have
+      // answered 409. Their answers no longer matter: the report settles the job either way.
+      const delivered = (async () => {
+        await sent?.catch(() => undefined);
+        if (last !== undefined) await send(job, last).catch(() => undefined);
+      })();
       await Promise.race([delivered, sleep(finalProgressTimeoutMs, undefined, { ref: false })]);
     },
   };
