@@ -72,6 +72,22 @@ describe.each(bodyEndpoints)('POST %s', (path) => {
     expect(status).toBe(415);
   });
 
+  it('refuses a charset other than UTF-8 with 415', async () => {
+    const { status, problem } = await send('POST', path, '{}', 'application/json; charset=latin1');
+    expect(status).toBe(415);
+    expect(problem.detail).toContain('latin1');
+  });
+
+  it('refuses bytes that are not UTF-8 with 400, rather than storing U+FFFD in their place', async () => {
+    const response = await validatingFetch(`${foreman.url}${path.replace(':id', jobId)}`, {
+      method: 'POST',
+      body: Buffer.concat([Buffer.from('{"type": "caf'), Buffer.from([0xe9]), Buffer.from('"}')]),
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as Problem).errors).toEqual([{ path: '', message: 'is not valid UTF-8' }]);
+  });
+
   it('refuses JSON nested absurdly deep with 400', async () => {
     const { status } = await send('POST', path, '['.repeat(5000) + ']'.repeat(5000));
     expect(status).toBe(400);

@@ -859,7 +859,7 @@ export type components = {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The request body is not `application/json`. */
+        /** @description The request body is not `application/json` (or a `+json` type), names a charset other than UTF-8, or carries a `content-encoding`. */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;

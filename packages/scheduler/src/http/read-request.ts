@@ -67,18 +67,38 @@ function nonFiniteNumberAt(value: unknown, path: string): string | null {
   return null;
 }
 
-/** Parses the JSON body; an absent body reads as `undefined` so optional bodies may be left out. */
-export async function readJson(c: Context): Promise<unknown> {
-  const text = await c.req.text();
-  if (text.trim() === '') return undefined;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body as text, or null when its bytes are not UTF-8 (decoding them would swap in U+FFFD silently). */
+function decodeUtf8(bytes: ArrayBuffer): string | null {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+function assertJsonMediaType(c: Context): void {
   const contentType = c.req.header('content-type') ?? '';
   if (!/^application\/([a-z.+-]*\+)?json\s*(;|$)/i.test(contentType)) {
     throw new UnsupportedMediaTypeError(`The body must be application/json, not ${JSON.stringify(contentType || '(none)')}.`);
+  }
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType)?.[1];
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+    throw new UnsupportedMediaTypeError(`The body must be UTF-8 JSON, not charset ${JSON.stringify(charset)}.`);
   }
   const encoding = c.req.header('content-encoding');
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
     throw new UnsupportedMediaTypeError(`The body must not be encoded (content-encoding ${JSON.stringify(encoding)}): send plain JSON.`);
   }
+}
+
+/** Parses the JSON body; an absent body reads as `undefined` so optional bodies may be left out. */
+export async function readJson(c: Context): Promise<unknown> {
+  const text = decodeUtf8(await c.req.arrayBuffer());
+  if (text?.trim() === '') return undefined;
+  assertJsonMediaType(c);
+  if (text === null) throw new InvalidInputError([{ path: '', message: 'is not valid UTF-8' }]);
   if (jsonDepth(text) > maxJsonDepth) {
     throw new InvalidInputError([{ path: '', message: `JSON nested deeper than ${maxJsonDepth} levels is not accepted` }]);
   }
