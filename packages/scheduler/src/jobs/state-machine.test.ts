@@ -39,12 +39,12 @@ describe('lease', () => {
   });
 });
 
-describe('assertHoldsLease', () => {
+describe('leaseRefusal', () => {
   it('accepts the lease holder at the leased version only', () => {
-    expect(() => machine.assertHoldsLease(running(), { workerId: 'w', version: 2 })).not.toThrow();
-    expect(() => machine.assertHoldsLease(running(), { workerId: 'w', version: 1 })).toThrow(JobConflictError);
-    expect(() => machine.assertHoldsLease(running(), { workerId: 'other', version: 2 })).toThrow(LeaseOwnerError);
-    expect(() => machine.assertHoldsLease(running({ state: 'completed' }), { workerId: 'w', version: 2 })).toThrow(JobConflictError);
+    expect(machine.leaseRefusal(running(), { workerId: 'w', version: 2 })).toBeNull();
+    expect(machine.leaseRefusal(running(), { workerId: 'w', version: 1 })).toBeInstanceOf(JobConflictError);
+    expect(machine.leaseRefusal(running(), { workerId: 'other', version: 2 })).toBeInstanceOf(LeaseOwnerError);
+    expect(machine.leaseRefusal(running({ state: 'completed' }), { workerId: 'w', version: 2 })).toBeInstanceOf(JobConflictError);
   });
 });
 

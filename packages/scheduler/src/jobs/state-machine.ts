@@ -111,12 +111,6 @@ export function leaseRefusal(job: JobRow, { workerId, version }: { workerId: str
   return job.worker_id === workerId ? null : new LeaseOwnerError(job.id, workerId);
 }
 
-/** Throws the refusal of a heartbeat or report that does not hold the job's current lease. */
-export function assertHoldsLease(job: JobRow, holder: { workerId: string; version: number }): void {
-  const refusal = leaseRefusal(job, holder);
-  if (refusal) throw refusal;
-}
-
 /** Extends the lease without a new version: the worker keeps reporting against the version it leased. */
 export function heartbeat(job: JobRow, { progress, now }: { progress: Progress | undefined; now: number }): Transition {
   const changes: JobChanges = { lease_expires_at: now + job.lease_ms, updated_at: now };
