@@ -134,6 +134,47 @@ describe('leasing', () => {
     expect(history!.events[5]).toMatchObject({ worker_id: 'vanished', version: lost.version, details: { status: 'completed', result: { from: 'vanished' } } });
   });
 
+  it('refuses a heartbeat and a report that arrive after the lease passed, before any sweep, and hands the job on at once', async () => {
+    const unswept = await startTestScheduler(['--sweep-interval-ms', '600000']);
+    try {
+      const job = await enqueue(unswept.client, { type: 't', lease_ms: 200, backoff: noJitter(0) });
+      const lost = await leaseOne(unswept.client, 'slow');
+      // Waits from before the lapse: only the refusal itself can wake it, as no sweep runs for minutes.
+      const successor = leaseJobs(unswept.client, 'successor', { wait_ms: 30_000 });
+      await new Promise((resolve) => setTimeout(resolve, Date.parse(lost.lease_expires_at!) - Date.now() + 50));
+
+      const beat = await unswept.client.POST('/jobs/{id}/heartbeat', { params: { path: { id: job.id } }, body: { worker_id: 'slow', version: lost.version } });
+      expect(beat.response.status).toBe(409);
+      expect(beat.error).toMatchObject({ job_version: lost.version + 1 });
+      const [rerun] = await successor;
+      expect(rerun).toMatchObject({ id: job.id, attempt: 2, worker_id: 'successor' });
+
+      const late = await complete(unswept.client, lost, 'too late');
+      expect(late.response.status).toBe(409);
+      expect(await eventTypes(unswept.client, job.id)).toEqual(['enqueued', 'leased', 'lease_expired', 'retry_scheduled', 'leased', 'report_superseded']);
+    } finally {
+      await unswept.close();
+    }
+  });
+
+  it('ends the attempt of a report that arrives after its lease passed, keeping the refused result in the history', async () => {
+    const unswept = await startTestScheduler(['--sweep-interval-ms', '600000']);
+    try {
+      const job = await enqueue(unswept.client, { type: 't', lease_ms: 200, max_attempts: 1 });
+      const lost = await leaseOne(unswept.client, 'slow');
+      await new Promise((resolve) => setTimeout(resolve, Date.parse(lost.lease_expires_at!) - Date.now() + 50));
+      const late = await complete(unswept.client, lost, { done: true });
+      expect(late.response.status).toBe(409);
+      expect(late.error).toMatchObject({ job_status: 'failed' });
+      expect((await getJob(unswept.client, job.id)).error).toMatchObject({ code: 'lease_expired' });
+      const { data } = await unswept.client.GET('/jobs/{id}/events', { params: { path: { id: job.id } } });
+      expect(data!.events.map((event) => event.type)).toEqual(['enqueued', 'leased', 'lease_expired', 'failed', 'report_superseded']);
+      expect(data!.events[4]!.details).toMatchObject({ status: 'completed', result: { done: true } });
+    } finally {
+      await unswept.close();
+    }
+  });
+
   it('ends a job whose last attempt expired as failed with code lease_expired', async () => {
     const job = await enqueue(foreman.client, { type: 't', lease_ms: 100, max_attempts: 1 });
     await leaseOne(foreman.client, 'w');
@@ -171,6 +212,35 @@ describe('reports', () => {
     expect(await eventTypes(foreman.client, job.id)).toEqual(['enqueued', 'leased', 'retry_scheduled']);
     const different = await complete(foreman.client, leased, 'late success');
     expect(different.response.status).toBe(409);
+  });
+
+  it('refuses a second report for the same lease that says something else, keeping it in the history', async () => {
+    const job = await enqueue(foreman.client, { type: 't' });
+    const leased = await leaseOne(foreman.client, 'w');
+    expect((await complete(foreman.client, leased, { n: 1, list: [1, 2] })).response.status).toBe(200);
+    const changed = await complete(foreman.client, leased, { n: 2 });
+    expect(changed.response.status).toBe(409);
+    expect(changed.error).toMatchObject({ job_status: 'completed', job_version: leased.version + 1 });
+    // The same result, however its keys are ordered, is the same report.
+    const same = await foreman.client.POST('/jobs/{id}/complete', {
+      params: { path: { id: job.id } },
+      body: { worker_id: 'w', version: leased.version, status: 'completed', result: { list: [1, 2], n: 1 } },
+    });
+    expect(same.response.status).toBe(200);
+    expect(await getJob(foreman.client, job.id)).toMatchObject({ status: 'completed', result: { n: 1, list: [1, 2] } });
+    const { data } = await foreman.client.GET('/jobs/{id}/events', { params: { path: { id: job.id } } });
+    expect(data!.events.map((event) => event.type)).toEqual(['enqueued', 'leased', 'completed', 'report_superseded']);
+    expect(data!.events[3]!.details).toMatchObject({ status: 'completed', result: { n: 2 } });
+  });
+
+  it('refuses a repeated failure report whose error differs from the one applied', async () => {
+    const job = await enqueue(foreman.client, { type: 't', max_attempts: 1 });
+    const leased = await leaseOne(foreman.client, 'w');
+    expect((await fail(foreman.client, leased, { message: 'disk full', code: 'ENOSPC' })).response.status).toBe(200);
+    expect((await fail(foreman.client, leased, { message: 'disk full', code: 'EIO' })).response.status).toBe(409);
+    expect((await fail(foreman.client, leased, { message: 'disk full', code: 'ENOSPC' })).response.status).toBe(200);
+    expect((await getJob(foreman.client, job.id)).error).toMatchObject({ message: 'disk full', code: 'ENOSPC' });
+    expect(await eventTypes(foreman.client, job.id)).toEqual(['enqueued', 'leased', 'failed', 'report_superseded']);
   });
 
   it('refuses a report from a worker that does not hold the lease', async () => {

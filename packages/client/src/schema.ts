@@ -229,8 +229,11 @@ export type paths = {
          *     A report for a `version` that is not the job's current lease answers `409`
          *     with the job's current `job_status` and `job_version` and leaves the job untouched;
          *     the refused result or error is still kept in the job's events as superseded.
-         *     The same report repeated with the same `version` and outcome (a retry after a
-         *     lost response) answers `200` and is applied once.
+         *     A report that arrives after the lease passed answers `409` too, even before the
+         *     sweeper has ended the attempt: it ends there, under the retry policy.
+         *     The same report repeated with the same `version`, outcome and result or error (a
+         *     retry after a lost response) answers `200` and is applied once; a second report for
+         *     the same lease that says something else answers `409` and is kept as superseded.
          */
         post: operations["completeJob"];
         delete?: never;
@@ -500,7 +503,7 @@ export type components = {
             result: unknown;
             /** @description The last failed attempt's error, or null. */
             error: components["schemas"]["JobError"] | null;
-            /** @description A cancel was requested while the job ran (see `POST /jobs/{id}/cancel`); it stays true if the job completed first. */
+            /** @description A cancel was requested (see `POST /jobs/{id}/cancel`), whether the job was pending and ended at once or was running; it stays true if a running job completed first. */
             cancel_requested: boolean;
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
@@ -1366,6 +1369,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["WorkerNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
@@ -1394,6 +1398,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["WorkerNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };

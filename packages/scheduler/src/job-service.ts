@@ -77,11 +77,7 @@ export class JobService {
     this.feed = options.feed ?? null;
     this.observer = options.observer ?? ignoreTransitions;
     this.promoter = new DueJobPromoter(this.store, (jobs) => this.runnable(jobs), this.now, options.sweepIntervalMs, options.onBackgroundError);
-    const leasesExpired = (jobs: JobRow[]) => {
-      this.observer.ended(jobs, 'lease_expired');
-      this.jobsChanged(jobs);
-    };
-    this.sweeper = new LeaseSweeper(this.store, leasesExpired, this.now, options.sweepIntervalMs, options.onBackgroundError);
+    this.sweeper = new LeaseSweeper(this.store, (jobs) => this.leasesExpired(jobs), this.now, options.sweepIntervalMs, options.onBackgroundError);
     this.recheck = this.feed && new RunnableRecheck(this.store, this.waiters, options.sweepIntervalMs, options.onBackgroundError);
   }
 
@@ -164,8 +160,10 @@ export class JobService {
   }
 
   /** Extends many leases of one worker in one transaction; each heartbeat is applied or refused on its own. */
-  heartbeatMany(params: { workerId: string; heartbeats: JobHeartbeat[] }): Promise<Settled[]> {
-    return this.store.heartbeatJobs({ ...params, now: this.now() });
+  async heartbeatMany(params: { workerId: string; heartbeats: JobHeartbeat[] }): Promise<Settled[]> {
+    const settled = await this.store.heartbeatJobs({ ...params, now: this.now() });
+    this.leasesExpired(expiredOnArrival(settled));
+    return settled;
   }
 
   async report({ id, workerId, version, outcome }: { id: string; workerId: string; version: number; outcome: ReportOutcome }): Promise<JobRow> {
@@ -187,6 +185,7 @@ export class JobService {
     const applied = result.settled.flatMap((settled) => ('job' in settled ? [settled.job] : []));
     this.observer.ended(applied, 'report');
     this.jobsChanged(applied);
+    this.leasesExpired(expiredOnArrival(result.settled));
     return { settled: result.settled, leased: await this.deliver(result.leased, params.signal) };
   }
 
@@ -223,6 +222,12 @@ export class JobService {
     return this.store.getStats();
   }
 
+  private leasesExpired(jobs: JobRow[]): void {
+    if (!jobs.length) return;
+    this.observer.ended(jobs, 'lease_expired');
+    this.jobsChanged(jobs);
+  }
+
   /** Wakes pollers for jobs that became runnable and aims the due-job timer at later ones. */
   private jobsChanged(jobs: JobRow[]): void {
     const runnable = [];
@@ -251,4 +256,9 @@ export class JobService {
       .recordWorkerSeen({ workerId: request.workerId, types: request.types, queues: request.queues, agent: request.agent, now })
       .catch(() => this.workerSeenWrites.delete(request.workerId));
   }
+}
+
+/** The jobs whose lease a heartbeat or report found passed, and ended there. */
+function expiredOnArrival(settled: Settled[]): JobRow[] {
+  return settled.flatMap((outcome) => ('expired' in outcome && outcome.expired ? [outcome.expired] : []));
 }

@@ -111,6 +111,14 @@ export function leaseRefusal(job: JobRow, { workerId, version }: { workerId: str
   return job.worker_id === workerId ? null : new LeaseOwnerError(job.id, workerId);
 }
 
+/**
+ * Whether a running job's lease has passed: its attempt is over whether or not the sweeper has
+ * reached it yet, so a late heartbeat or report must not revive it.
+ */
+export function leaseHasLapsed(job: JobRow, now: number): boolean {
+  return job.state === 'running' && job.lease_expires_at !== null && job.lease_expires_at <= now;
+}
+
 /** Extends the lease without a new version: the worker keeps reporting against the version it leased. */
 export function heartbeat(job: JobRow, { progress, now }: { progress: Progress | undefined; now: number }): Transition {
   const changes: JobChanges = { lease_expires_at: now + job.lease_ms, updated_at: now };

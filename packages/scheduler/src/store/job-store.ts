@@ -37,8 +37,12 @@ export interface JobReport {
   outcome: ReportOutcome;
 }
 
-/** Each report or heartbeat of a batch applied (the job as it now stands) or refused (the job moved on, never was, or is another worker's). */
-export type Settled = { job: JobRow } | { refused: JobConflictError | JobNotFoundError | LeaseOwnerError };
+/**
+ * Each report or heartbeat of a batch applied (the job as it now stands) or refused (the job moved
+ * on, never was, or is another worker's). `expired` is the job as it stands when the refusal found
+ * its lease passed and ended the attempt itself, ahead of the sweeper.
+ */
+export type Settled = { job: JobRow } | { refused: JobConflictError | JobNotFoundError | LeaseOwnerError; expired?: JobRow };
 
 export interface JobHeartbeat {
   id: string;

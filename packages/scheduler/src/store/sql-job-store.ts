@@ -1,5 +1,6 @@
 // The job store over SQL: each operation reads the job, asks the state machine for the
 // transition and writes it guarded by the version it read, all in one transaction.
+import { isDeepStrictEqual } from 'node:util';
 import { JobNotFoundError, LeaseOwnerError } from '../jobs/job-errors.js';
 import type { JobStatus } from '../jobs/job-status.js';
 import * as machine from '../jobs/state-machine.js';
@@ -93,10 +94,13 @@ export class SqlJobStore implements JobStore {
     return this.writing(now, async (writer) => {
       const jobs = await this.jobsByIds(writer.tx, heartbeats.map((beat) => beat.id));
       const settled = heartbeats.map(({ id, version, progress }): Settled => {
-        const job = jobs.get(id);
-        if (!job) return { refused: new JobNotFoundError(id) };
+        const found = jobs.get(id);
+        if (!found) return { refused: new JobNotFoundError(id) };
+        const job = this.endLapsedLease(writer, found);
+        jobs.set(id, job);
         const refused = machine.leaseRefusal(job, { workerId, version });
-        return refused ? { refused } : { job: writer.stage(job, machine.heartbeat(job, { progress, now })) };
+        if (refused) return job === found ? { refused } : { refused, expired: job };
+        return { job: writer.stage(job, machine.heartbeat(job, { progress, now })) };
       });
       await writer.writeStaged();
       return settled;
@@ -108,10 +112,13 @@ export class SqlJobStore implements JobStore {
       const jobs = await this.jobsByIds(writer.tx, reports.map((report) => report.id));
       const settled: Settled[] = [];
       for (const report of reports) {
-        const outcome = await this.reportIn(writer, workerId, report, jobs.get(report.id));
+        const found = jobs.get(report.id);
+        const job = found && this.endLapsedLease(writer, found);
+        if (job) jobs.set(report.id, job);
+        const outcome = await this.reportIn(writer, workerId, report, job);
         // A job reported twice in one batch: the second report sees the first one's result.
         if ('job' in outcome) jobs.set(report.id, outcome.job);
-        settled.push(outcome);
+        settled.push(job !== found && 'refused' in outcome ? { ...outcome, expired: job } : outcome);
       }
       const leased = lease ? await this.claimIn(writer, { ...lease, workerId, now }) : [];
       return { settled, leased };
@@ -124,7 +131,7 @@ export class SqlJobStore implements JobStore {
     if (error) {
       // Another worker's lease is not this worker's business: refused, and nothing is recorded.
       if (error instanceof LeaseOwnerError) return { refused: error };
-      if (await this.isRepeatedReport(writer, { jobId: id, version, workerId, status: outcome.status })) return { job };
+      if (await this.isRepeatedReport(writer, job, { version, workerId, outcome })) return { job };
       // The refused work is kept in the history, so no result is silently thrown away.
       const superseded = { ...supersededDetails(outcome), reported_version: version, reported_by: workerId };
       writer.record(job, [{ type: 'report_superseded', details: superseded }], { version, worker_id: workerId });
@@ -287,11 +294,31 @@ export class SqlJobStore implements JobStore {
     });
   }
 
-  /** Whether this report was applied before, earlier in this operation or in an earlier one. */
-  private async isRepeatedReport(writer: TransitionWriter, { jobId, version, workerId, status }: { jobId: string; version: number; workerId: string; status: string }): Promise<boolean> {
-    const applied = { job_id: jobId, version: version + 1, worker_id: workerId };
+  /**
+   * A lease that passed is over even before the sweeper reaches it: its attempt ends in this
+   * operation (the retry policy applies), so the heartbeat or report that found it is refused.
+   */
+  private endLapsedLease(writer: TransitionWriter, job: JobRow): JobRow {
+    return machine.leaseHasLapsed(job, writer.now) ? writer.stage(job, machine.expireLease(job, { now: writer.now, random: this.random })) : job;
+  }
+
+  /**
+   * Whether this very report (same outcome, same result or error) was applied before, earlier in
+   * this operation or in an earlier one: a retried request is answered as it was the first time,
+   * while a different report for the same lease is refused like any other stale one.
+   */
+  private async isRepeatedReport(writer: TransitionWriter, job: JobRow, { version, workerId, outcome }: { version: number; workerId: string; outcome: ReportOutcome }): Promise<boolean> {
+    const applied = { job_id: job.id, version: version + 1, worker_id: workerId };
     const events = [...writer.pendingEvents(applied), ...(await writer.tx.all(this.queries.reportEvent(applied)))];
-    return events.some((event) => reportEventTypes.includes(event.type) && (JSON.parse(event.details) as { report?: string }).report === status);
+    return events.some((event) => {
+      if (!reportEventTypes.includes(event.type)) return false;
+      const details = JSON.parse(event.details) as { report?: string; error?: unknown };
+      if (details.report !== outcome.status) return false;
+      if (outcome.status === 'failed') return isDeepStrictEqual(details.error, outcome.error);
+      // A completion's result is the job's own; once the job has moved on (an operator's retry)
+      // only the outcome is left to compare.
+      return job.version !== version + 1 || sameJson(job.result, outcome.result);
+    });
   }
 }
 
@@ -301,6 +328,10 @@ function newestFirst(a: JobRow, b: JobRow): number {
 
 function leaseOrder(a: JobRow, b: JobRow): number {
   return b.priority - a.priority || a.run_at - b.run_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+function sameJson(a: string | null, b: string | null): boolean {
+  return a === b || (a !== null && b !== null && isDeepStrictEqual(JSON.parse(a), JSON.parse(b)));
 }
 
 function supersededDetails(outcome: ReportOutcome): Record<string, unknown> {
