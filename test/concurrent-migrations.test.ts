@@ -5,7 +5,7 @@ import { openStorage } from '@foreman/scheduler';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clientFor, spawnScheduler, type SchedulerProcess } from './support/scheduler.js';
-import { backend, createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { backend, createTestDatabase, postgresUrl, type TestDatabase } from './support/test-database.js';
 import { contractViolations } from './support/validating-fetch.js';
 import { enqueue } from './support/worker-calls.js';
 
@@ -56,6 +56,23 @@ describe.skipIf(backend !== 'postgres')('replicas starting together on an empty 
     for (const replica of replicas) {
       const { data } = await clientFor(replica.url).GET('/jobs/{id}', { params: { path: { id: job.id } } });
       expect(data?.id).toBe(job.id);
+    }
+  });
+
+  it('creates the schema its search_path names when it does not exist yet', async () => {
+    const schema = `Foreman_New_${Math.random().toString(36).slice(2, 8)}`;
+    const url = new URL(postgresUrl);
+    url.searchParams.set('options', `-c search_path="${schema}",$user`);
+    let replica: SchedulerProcess | undefined;
+    try {
+      replica = await spawnScheduler(url.toString());
+      const job = await enqueue(clientFor(replica.url), { type: 'in.new.schema' });
+      const [row] = await query<{ id: string }>(postgresUrl, `SELECT id FROM "${schema}".jobs`);
+      expect(row?.id).toBe(job.id);
+    } finally {
+      replica?.child.kill('SIGKILL');
+      await replica?.exited;
+      await query(postgresUrl, `DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     }
   });
 

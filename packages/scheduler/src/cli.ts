@@ -2,7 +2,7 @@
 // `foreman-scheduler token` makes a token.
 import { ConfigError, parseConfig, usage } from './config.js';
 import { createLogger } from './logger.js';
-import { startScheduler } from './main.js';
+import { startScheduler, StartupError } from './main.js';
 import { mintToken, printMintedToken, tokenUsage } from './token-command.js';
 
 function refuse(error: unknown, help: string): never {
@@ -40,9 +40,10 @@ export async function runCli(argv: string[]): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const scheduler = await startScheduler(config, logger).catch((error: unknown) => {
-    if (!(error instanceof ConfigError)) throw error;
+    if (!(error instanceof ConfigError) && !(error instanceof StartupError)) throw error;
     process.stderr.write(`foreman-scheduler: ${error.message}\n`);
-    process.exit(2);
+    // 2 for settings that are wrong in themselves, 1 for what they name failing here.
+    process.exit(error instanceof ConfigError ? 2 : 1);
   });
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');

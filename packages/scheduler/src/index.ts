@@ -1,5 +1,5 @@
 // The scheduler as a library: start it in-process (tests, embedding) or through the CLI.
-export { startScheduler, type RunningScheduler } from './main.js';
+export { startScheduler, StartupError, type RunningScheduler } from './main.js';
 export { parseConfig, defaults, ConfigError, type SchedulerConfig } from './config.js';
 export { mintToken, type MintedToken } from './token-command.js';
 export { createApp } from './http/app.js';

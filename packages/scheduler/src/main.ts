@@ -31,6 +31,18 @@ function withoutPassword(db: string): string {
   return url.toString();
 }
 
+/**
+ * Settings that parse but name something this machine cannot give: a database that cannot be
+ * opened, a port already taken. Said in one line naming the setting, without a stack trace.
+ */
+export class StartupError extends Error {}
+
+/** An error's own words: a failed connection to every address of a host says nothing itself. */
+function reasonOf(error: unknown): string {
+  if (error instanceof AggregateError && !error.message) return [...new Set(error.errors.map(reasonOf))].join('; ');
+  return error instanceof Error ? error.message || String((error as { code?: unknown }).code ?? error.name) : String(error);
+}
+
 /** How long requests in flight at shutdown may take before their connections are closed. */
 const inFlightGraceMs = 10_000;
 /** How often connections that turned idle during shutdown are looked for. */
@@ -93,7 +105,7 @@ export async function startScheduler(config: SchedulerConfig, logger: Logger = c
     const listening = tls
       ? serve({ ...listen, createServer: createHttpsServer, serverOptions: { ...tls, ...timeouts } }, () => resolve(listening))
       : serve({ ...listen, serverOptions: timeouts }, () => resolve(listening));
-    listening.once('error', reject);
+    listening.once('error', (error) => reject(new StartupError(`--host ${config.host} --port ${config.port}: ${reasonOf(error)}`, { cause: error })));
     answerClientErrors(listening as Server);
   });
   const { port } = server.address() as AddressInfo;
@@ -111,7 +123,7 @@ export async function startScheduler(config: SchedulerConfig, logger: Logger = c
   } catch (error) {
     tokens?.close();
     await new Promise((resolve) => server.close(resolve));
-    throw error;
+    throw new StartupError(`--db ${withoutPassword(config.db)}: ${reasonOf(error)}`, { cause: error });
   }
   const service = new JobService({
     store: storage.store,

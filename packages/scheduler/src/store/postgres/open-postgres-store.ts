@@ -35,11 +35,43 @@ async function migrate(connectionString: string, timeoutMs: number): Promise<voi
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
-    const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db);
-    await migrateToLatest(db, postgresDialect, rows[0]!.schema);
+    await migrateToLatest(db, postgresDialect, await tableSchema(db));
   } finally {
     await db.destroy();
   }
+}
+
+/**
+ * The schema the tables go in: the connection's current schema, or when none of its search_path
+ * exists yet, the first one named there, created now.
+ */
+async function tableSchema(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ current: string | null; path: string; user: string }>`
+    SELECT current_schema() AS current, current_setting('search_path') AS path, current_user AS user`.execute(db);
+  const { current, path, user } = rows[0]!;
+  if (current) return current;
+  const first = searchPathSchemas(path, user)[0];
+  if (!first) throw new Error('the search_path is empty: name a schema for the tables (e.g. ?options=-c%20search_path%3Dforeman)');
+  try {
+    await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(first)}`.execute(db);
+  } catch (error) {
+    // Another replica starting at the same moment created it first.
+    if ((error as { code?: string }).code !== duplicateSchema && (error as { code?: string }).code !== uniqueViolation) throw error;
+  }
+  return first;
+}
+
+const duplicateSchema = '42P06';
+const uniqueViolation = '23505';
+
+/** The schema names of a search_path setting, as PostgreSQL reads them: quoted kept, unquoted lower-cased, `$user` resolved. */
+export function searchPathSchemas(path: string, user: string): string[] {
+  const names: string[] = [];
+  for (const match of path.matchAll(/\s*(?:"((?:[^"]|"")*)"|([^,\s]+))\s*(?:,|$)/g)) {
+    const name = match[1] !== undefined ? match[1].replaceAll('""', '"') : match[2]!.toLowerCase();
+    names.push(name === '$user' ? user : name);
+  }
+  return names;
 }
 
 export async function openPostgresStore(

@@ -1,5 +1,5 @@
 // Opens (creating and migrating as needed) the embedded SQLite database.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
@@ -18,8 +18,26 @@ import { SqliteTransactor } from './sqlite-transactor.js';
  */
 export const sqliteBusyTimeoutMs = 250;
 
+/**
+ * Creates a directory and its missing parents. Not `mkdirSync(…, { recursive: true })`: under a
+ * directory that refuses new entries without saying EEXIST (`/proc`), Node 20's loops forever.
+ */
+function ensureDirectory(path: string): void {
+  if (existsSync(path)) {
+    if (!statSync(path).isDirectory()) throw new Error(`${path} is not a directory`);
+    return;
+  }
+  const parent = dirname(path);
+  if (parent !== path) ensureDirectory(parent);
+  try {
+    mkdirSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
 export async function openSqliteStore(path: string, observeTransaction?: TransactionObserver): Promise<JobStore> {
-  mkdirSync(dirname(path), { recursive: true });
+  ensureDirectory(dirname(path));
   const writeDb = new BetterSqlite3(path);
   // WAL lets the listing connection read while a batch commits; synchronous=FULL fsyncs every
   // commit, so a 2xx survives a power cut. Speed comes from group commit, not weaker durability.

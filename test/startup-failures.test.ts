@@ -1,0 +1,55 @@
+// Settings that parse but name something unusable on this machine: the scheduler says which
+// setting and why in one line on stderr and exits 1, rather than dying with a stack trace or hanging.
+import { writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runSchedulerCli, tempDir } from './support/scheduler.js';
+
+const dir = tempDir('foreman-startup-');
+afterAll(() => dir.remove());
+
+function expectOneLineRefusal(run: { status: number | null; stderr: string }, naming: string, reason: RegExp): void {
+  expect(run.status).toBe(1);
+  const lines = run.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toContain(`foreman-scheduler: ${naming}: `);
+  expect(lines[0]).toMatch(reason);
+}
+
+describe('a scheduler that cannot start', () => {
+  it('names a SQLite path under a file', () => {
+    const file = join(dir.path, 'plain-file');
+    writeFileSync(file, 'not a directory');
+    const db = join(file, 'jobs.db');
+    expectOneLineRefusal(runSchedulerCli(['--port', '0', '--db', db]), `--db ${db}`, /is not a directory/);
+  });
+
+  it('names a file that is not a SQLite database, and leaves it as it was', () => {
+    const db = join(dir.path, 'notes.txt');
+    writeFileSync(db, 'these are my notes, not a database\n'.repeat(200));
+    expectOneLineRefusal(runSchedulerCli(['--port', '0', '--db', db]), `--db ${db}`, /not a database/);
+  });
+
+  it('names a directory that refuses new entries, without hanging', () => {
+    expectOneLineRefusal(runSchedulerCli(['--port', '0', '--db', '/proc/foreman/jobs.db']), '--db /proc/foreman/jobs.db', /ENOENT/);
+  });
+
+  it('names an unreachable PostgreSQL without showing its password', () => {
+    const run = runSchedulerCli(['--port', '0', '--db', 'postgres://foreman:hunter2@127.0.0.1:1/jobs', '--db-timeout-ms', '2000']);
+    expectOneLineRefusal(run, '--db postgres://foreman:***@127.0.0.1:1/jobs', /ECONNREFUSED/);
+    expect(run.stderr).not.toContain('hunter2');
+  });
+
+  it('names a port that is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = taken.address() as AddressInfo;
+      const run = runSchedulerCli(['--port', String(port), '--db', join(dir.path, 'port.db')]);
+      expectOneLineRefusal(run, `--host 127.0.0.1 --port ${port}`, /address already in use/);
+    } finally {
+      taken.close();
+    }
+  });
+});
