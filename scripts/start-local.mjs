@@ -31,8 +31,14 @@ function start(bin, args) {
  * Foreman this way asks for a working local agent, so a drain left from an earlier run is withdrawn.
  */
 async function withdrawStaleDrain(url) {
-  // 404 (an agent never seen) and any refusal leave nothing to do: the agent starts either way.
-  await fetch(`${url}/workers/${localAgentId}/drain`, { method: 'DELETE' }).catch(() => undefined);
+  // With tokens on, the token the agent is given asks; withdrawing a drain takes the admin scope.
+  const headers = process.env.FOREMAN_TOKEN ? { authorization: `Bearer ${process.env.FOREMAN_TOKEN}` } : {};
+  // 404 is an agent never seen: nothing to withdraw. Anything else only warns: the agent starts either way.
+  const outcome = await fetch(`${url}/workers/${localAgentId}/drain`, { method: 'DELETE', headers }).then(
+    (response) => (response.ok || response.status === 404 ? null : `${response.status} ${response.statusText}`),
+    (error) => error.message,
+  );
+  if (outcome) process.stderr.write(`start-local: could not withdraw an earlier drain of ${localAgentId} (${outcome}); if one is stored, the agent drains at once\n`);
 }
 
 let stopping = false;

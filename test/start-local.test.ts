@@ -5,15 +5,22 @@ import { createInterface } from 'node:readline';
 import { afterAll, expect, it } from 'vitest';
 import { watchChild } from './support/child-process.js';
 import { clientFor, tempDir } from './support/scheduler.js';
+import { token, tokensFile } from './support/tokens.js';
 import { enqueue, eventually, getJob } from './support/worker-calls.js';
 
 const startLocal = new URL('../scripts/start-local.mjs', import.meta.url).pathname;
 const dir = tempDir();
 afterAll(() => dir.remove());
 
+interface Access {
+  flags: string[];
+  env: NodeJS.ProcessEnv;
+  token?: string;
+}
+
 /** Runs `pnpm start`'s script on the given database; resolves once its agent has asked for work. */
-async function startForeman(db: string) {
-  const child = spawn(process.execPath, [startLocal, '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function startForeman(db: string, access: Access) {
+  const child = spawn(process.execPath, [startLocal, '--port', '0', '--db', db, ...access.flags], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...access.env } });
   const exited = watchChild(child);
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -24,7 +31,7 @@ async function startForeman(db: string) {
     });
     void exited.then((how) => reject(new Error(`exited (${how}) before listening: ${stderr}`)));
   });
-  const client = clientFor(url);
+  const client = clientFor(url, access.token);
   await eventually(
     async () => (await client.GET('/workers')).data!.workers.find((worker) => worker.worker_id === 'local-agent'),
     (agent) => agent !== undefined && !agent.draining,
@@ -32,9 +39,16 @@ async function startForeman(db: string) {
   return { child, exited, client, stderr: () => stderr };
 }
 
-it('keeps the scheduler serving after its local agent is drained, and a new start withdraws that drain', async () => {
-  const db = join(dir.path, 'foreman.db');
-  const first = await startForeman(db);
+const operator = token('operator', 'admin,producer,worker');
+const operatorTokens = tokensFile([operator]);
+afterAll(() => operatorTokens.remove());
+
+it.each<[string, Access]>([
+  ['open', { flags: [], env: {} }],
+  ['with tokens, the agent given an admin token', { flags: ['--tokens-file', operatorTokens.path], env: { FOREMAN_TOKEN: operator.token }, token: operator.token }],
+])('keeps the scheduler serving after its local agent is drained, and a new start withdraws that drain (%s)', async (_access, access) => {
+  const db = join(dir.path, `foreman-${Math.random().toString(36).slice(2)}.db`);
+  const first = await startForeman(db, access);
   try {
     const job = await enqueue(first.client, { type: 'sleep', payload: { ms: 10 } });
     expect(await eventually(() => getJob(first.client, job.id), (current) => current.status === 'completed')).toMatchObject({ worker_id: 'local-agent' });
@@ -50,7 +64,7 @@ it('keeps the scheduler serving after its local agent is drained, and a new star
     first.child.kill('SIGKILL');
   }
 
-  const second = await startForeman(db);
+  const second = await startForeman(db, access);
   try {
     const job = await enqueue(second.client, { type: 'sleep', payload: { ms: 10 } });
     expect(await eventually(() => getJob(second.client, job.id), (current) => current.status === 'completed')).toMatchObject({ worker_id: 'local-agent' });

@@ -18,8 +18,8 @@ export function runSchedulerCli(args: string[], { env = {}, cwd }: { env?: NodeJ
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-export function clientFor(url: string): ForemanClient {
-  return createForemanClient({ url, fetch: validatingFetch });
+export function clientFor(url: string, token?: string): ForemanClient {
+  return createForemanClient({ url, fetch: validatingFetch, ...(token && { token }) });
 }
 
 export interface TestScheduler {
