@@ -106,7 +106,7 @@ describe('requests the HTTP parser refuses', () => {
     const oversized = await fetch(`${url}/jobs?type=${'a'.repeat(20_000)}`);
     expect(oversized.status).toBe(431);
     expect(oversized.headers.get('content-type')).toBe('application/problem+json');
-    expect(await oversized.json()).toMatchObject({ type: 'urn:foreman:problem:invalid-input', status: 431, detail: expect.stringContaining('headers') });
+    expect(await oversized.json()).toMatchObject({ type: 'urn:foreman:problem:headers-too-large', status: 431, detail: expect.stringContaining('headers') });
 
     const garbled = await rawExchange(url, 'NOT HTTP AT ALL\r\n\r\n');
     expect(garbled).toMatch(/^HTTP\/1\.1 400 /);

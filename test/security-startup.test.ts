@@ -67,7 +67,7 @@ describe('with tokens', () => {
 describe('bad security settings stop the scheduler at start', () => {
   it.each([
     ['a tokens file that does not exist', ['--tokens-file', '/nonexistent/tokens.json'], /tokens\.json: cannot be read/],
-    ['a tokens document that is not JSON', ['--tokens', '{tokens'], /FOREMAN_TOKENS: malformed JSON/],
+    ['a tokens document that is not JSON', ['--tokens', '{tokens'], /--tokens \(FOREMAN_TOKENS\): malformed JSON/],
     ['a token entry with a bad hash', ['--tokens', '{"tokens":[{"name":"x","sha256":"abc","scopes":["admin"]}]}'], /\/tokens\/0\/sha256/],
     ['an unknown scope', ['--tokens', `{"tokens":[{"name":"x","sha256":"${'a'.repeat(64)}","scopes":["root"]}]}`], /\/tokens\/0\/scopes\/0/],
     ['a certificate without its key', ['--tls-cert', '/tmp/cert.pem'], /--tls-cert .*give both --tls-cert and --tls-key/],

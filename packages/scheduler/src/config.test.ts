@@ -14,3 +14,10 @@ describe('the payload limit', () => {
     expect(parseConfig(['--max-payload-bytes', '5000000', '--max-body-bytes', '6000000'], {})!.maxPayloadBytes).toBe(5000000);
   });
 });
+
+describe('numeric settings', () => {
+  it('name the setting and say a number was expected, for words', () => {
+    expect(() => parseConfig(['--port', 'abc'], {})).toThrow(/--port \(FOREMAN_PORT\): must be a number/);
+    expect(() => parseConfig([], { FOREMAN_RATE_LIMIT: 'fast' })).toThrow(/--rate-limit \(FOREMAN_RATE_LIMIT\): must be a number/);
+  });
+});

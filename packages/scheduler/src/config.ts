@@ -24,7 +24,8 @@ export const defaults = {
 } as const;
 
 const optionalPath = z.string().min(1).optional();
-const wholeNumber = (min: number, max: number) => z.coerce.number().pipe(z.int().min(min).max(max));
+const number = z.coerce.number({ error: 'must be a number' });
+const wholeNumber = (min: number, max: number) => number.pipe(z.int().min(min).max(max));
 
 const configSchema = z
   .strictObject({
@@ -53,7 +54,7 @@ const configSchema = z
     insecure: z.union([z.boolean(), z.stringbool()]),
     tlsCert: optionalPath,
     tlsKey: optionalPath,
-    rateLimit: z.coerce.number().pipe(z.number().min(0).max(1_000_000)),
+    rateLimit: number.pipe(z.number().min(0).max(1_000_000)),
     rateLimitBurst: wholeNumber(1, 10_000_000).optional(),
     maxPollsPerClient: wholeNumber(1, 1_000_000),
     requestTimeoutMs: wholeNumber(1000, 3_600_000),

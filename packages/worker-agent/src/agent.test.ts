@@ -11,4 +11,16 @@ describe('configuration', () => {
     const twice = defineJob({ type: 'twice', handler: () => null });
     expect(() => createAgent({ handlers: [twice, twice] })).toThrow(/more than one handler for type twice/);
   });
+
+  it('refuses a CA file it cannot read, naming the option', () => {
+    const refusal = (() => {
+      try {
+        createAgent({ caFile: '/nonexistent/foreman-ca.pem' });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refusal).toBeInstanceOf(ConfigError);
+    expect((refusal as ConfigError).issues).toEqual([{ option: 'caFile', message: expect.stringMatching(/^cannot be read: ENOENT/) }]);
+  });
 });

@@ -42,6 +42,14 @@ export interface Agent {
   readonly running: number;
 }
 
+function trustingFetch(caFile: string | undefined): ReturnType<typeof schedulerFetch> {
+  try {
+    return schedulerFetch({ caFile });
+  } catch (error) {
+    throw new ConfigError([{ option: 'caFile', message: `cannot be read: ${error instanceof Error ? error.message : String(error)}` }]);
+  }
+}
+
 export function createAgent(options: AgentOptions = {}): Agent {
   const config = parseAgentOptions(options);
   const handlers = buildRegistry(config);
@@ -50,7 +58,7 @@ export function createAgent(options: AgentOptions = {}): Agent {
     throw new ConfigError([{ option: 'types', message: 'more than 100 handler types; name at most 100 in types' }]);
   }
   const logger = (config.logger ?? createLogger(config.logLevel)).child({ worker_id: config.workerId });
-  const fetch = config.fetch ?? schedulerFetch({ caFile: config.caFile });
+  const fetch = config.fetch ?? trustingFetch(config.caFile);
   const client = createForemanClient({ url: config.url, token: config.token, fetch });
   const outage = createOutageTracker(logger);
   // What the agent may hold (leased, not yet reported) and what it may run: the difference is

@@ -8,9 +8,9 @@ import { problemTypes, type Problem } from './problem.js';
 function problemFor(code: string | undefined): Problem {
   switch (code) {
     case 'HPE_HEADER_OVERFLOW':
-      return { type: problemTypes.invalidInput, title: 'Request headers too large', status: 431, detail: 'The request line and headers exceed the server\'s limit (16 KiB).' };
+      return { type: problemTypes.headersTooLarge, title: 'Request headers too large', status: 431, detail: 'The request line and headers exceed the server\'s limit (16 KiB).' };
     case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return { type: problemTypes.invalidInput, title: 'Request timeout', status: 408, detail: 'The request did not arrive whole in time.' };
+      return { type: problemTypes.requestTimeout, title: 'Request timeout', status: 408, detail: 'The request did not arrive whole in time.' };
     default:
       return { type: problemTypes.invalidInput, title: 'Malformed HTTP request', status: 400, detail: 'The request could not be parsed as HTTP/1.1.' };
   }

@@ -22,6 +22,8 @@ export const problemTypes = {
   methodNotAllowed: 'urn:foreman:problem:method-not-allowed',
   conflict: 'urn:foreman:problem:conflict',
   tooLarge: 'urn:foreman:problem:payload-too-large',
+  headersTooLarge: 'urn:foreman:problem:headers-too-large',
+  requestTimeout: 'urn:foreman:problem:request-timeout',
   unsupportedMediaType: 'urn:foreman:problem:unsupported-media-type',
   tooManyRequests: 'urn:foreman:problem:too-many-requests',
   unavailable: 'urn:foreman:problem:unavailable',

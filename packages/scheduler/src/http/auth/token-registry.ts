@@ -30,7 +30,7 @@ export class TokenRegistry {
     private readonly events: TokenRegistryEvents,
   ) {
     // Both throw on a bad document: a scheduler must not start with tokens it cannot read.
-    this.inlineTokens = sources.inline === undefined ? [] : parseTokenList(sources.inline, 'FOREMAN_TOKENS');
+    this.inlineTokens = sources.inline === undefined ? [] : parseTokenList(sources.inline, '--tokens (FOREMAN_TOKENS)');
     this.fileTokens = sources.file === undefined ? [] : this.readFile(sources.file);
   }
 
