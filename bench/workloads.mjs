@@ -9,6 +9,26 @@ const enqueueSeconds = 5;
 const retryJobs = 2_000;
 const round = (x, digits = 0) => Number(x.toFixed(digits));
 
+/** One scale probe: a job enqueued and leased (the lease timed), completed, and a page of a listing timed. */
+async function probe(scheduler, { lease, list }) {
+  await api(scheduler.url, 'POST', '/jobs', { type: 'bench.scale', queue: 'probe' });
+  let started = performance.now();
+  const { jobs } = await api(scheduler.url, 'POST', '/next-job', { worker_id: 'probe', types: ['bench.scale'] });
+  lease.push(performance.now() - started);
+  await api(scheduler.url, 'POST', `/jobs/${jobs[0].id}/complete`, { worker_id: 'probe', version: jobs[0].version, status: 'completed' });
+  started = performance.now();
+  await api(scheduler.url, 'GET', '/jobs?status=pending&type=bench.filler&limit=50');
+  list.push(performance.now() - started);
+}
+
+/** Fills a scheduler's table to `total` jobs with fillers scheduled a day or more ahead. */
+async function fillTo(scheduler, total) {
+  const { counts } = await api(scheduler.url, 'GET', '/stats');
+  const have = Object.values(counts).reduce((a, b) => a + b, 0);
+  const filler = Array.from({ length: Math.max(0, total - have) }, (_, i) => ({ type: 'bench.filler', delay_ms: 86_400_000 + i }));
+  await enqueueBulk(scheduler.url, filler);
+}
+
 async function withScheduler(database, run) {
   const scheduler = await startScheduler(database);
   try {
@@ -134,47 +154,40 @@ export const workloads = {
     });
   },
 
+  /**
+   * Two schedulers, one holding 10,000 jobs and one `scaleJobs`, probed in turn (the order
+   * alternating), so that whatever slows this machine for a while slows both alike: measured one
+   * after the other, a minute apart, the ratio moved with the machine more than with the table.
+   */
   async scale({ scaleJobs, database }) {
-    return withScheduler(database, async (scheduler) => {
-      const measure = async () => {
-        const lease = [];
-        const list = [];
-        for (let i = 0; i < 200; i++) {
-          await api(scheduler.url, 'POST', '/jobs', { type: 'bench.scale', queue: 'probe' });
-          let started = performance.now();
-          const { jobs } = await api(scheduler.url, 'POST', '/next-job', { worker_id: 'probe', types: ['bench.scale'] });
-          lease.push(performance.now() - started);
-          await api(scheduler.url, 'POST', `/jobs/${jobs[0].id}/complete`, { worker_id: 'probe', version: jobs[0].version, status: 'completed' });
-          started = performance.now();
-          await api(scheduler.url, 'GET', '/jobs?status=pending&type=bench.filler&limit=50');
-          list.push(performance.now() - started);
+    return withScheduler(database, (small) =>
+      withScheduler(database, async (large) => {
+        await fillTo(small, 10_000);
+        await fillTo(large, scaleJobs);
+        // The RSS with the large table stored, while it serves leases and listings (not the fill's burst).
+        let servingRssMb = processUsage(large.pid).rssMb;
+        const sampler = setInterval(() => (servingRssMb = Math.max(servingRssMb, processUsage(large.pid).rssMb)), 50);
+        const probes = new Map([small, large].map((scheduler) => [scheduler, { lease: [], list: [] }]));
+        try {
+          for (let i = 0; i < 200; i++) {
+            for (const scheduler of i % 2 ? [small, large] : [large, small]) await probe(scheduler, probes.get(scheduler));
+          }
+        } finally {
+          clearInterval(sampler);
         }
         const median = (xs) => percentile([...xs].sort((a, b) => a - b), 50);
-        return { leaseP50Ms: median(lease), listP50Ms: median(list) };
-      };
-      const fillTo = async (total) => {
-        const { counts } = await api(scheduler.url, 'GET', '/stats');
-        const have = Object.values(counts).reduce((a, b) => a + b, 0);
-        const filler = Array.from({ length: Math.max(0, total - have) }, (_, i) => ({ type: 'bench.filler', delay_ms: 86_400_000 + i }));
-        await enqueueBulk(scheduler.url, filler);
-      };
-      await fillTo(10_000);
-      const small = await measure();
-      await fillTo(scaleJobs);
-      // The RSS with the large table stored, while it serves leases and listings (not the fill's burst).
-      let servingRssMb = processUsage(scheduler.pid).rssMb;
-      const sampler = setInterval(() => (servingRssMb = Math.max(servingRssMb, processUsage(scheduler.pid).rssMb)), 50);
-      const large = await measure().finally(() => clearInterval(sampler));
-      const rss = processUsage(scheduler.pid).peakRssMb;
-      const settled = await settledRssMb(scheduler.pid, 40_000);
-      return {
-        small,
-        large,
-        peakRssMb: rss,
-        servingRssMb,
-        settledRssMb: settled,
-        summary: `lease p50 ${round(small.leaseP50Ms, 2)} ms at 10k → ${round(large.leaseP50Ms, 2)} ms at ${scaleJobs}; list p50 ${round(small.listP50Ms, 2)} → ${round(large.listP50Ms, 2)} ms; RSS peak ${round(rss)} MB while filling, ${round(servingRssMb)} MB while serving, ${round(settled)} MB settled`,
-      };
-    });
+        const [atSmall, atLarge] = [small, large].map((scheduler) => ({ leaseP50Ms: median(probes.get(scheduler).lease), listP50Ms: median(probes.get(scheduler).list) }));
+        const rss = processUsage(large.pid).peakRssMb;
+        const settled = await settledRssMb(large.pid, 40_000);
+        return {
+          small: atSmall,
+          large: atLarge,
+          peakRssMb: rss,
+          servingRssMb,
+          settledRssMb: settled,
+          summary: `lease p50 ${round(atSmall.leaseP50Ms, 2)} ms at 10k → ${round(atLarge.leaseP50Ms, 2)} ms at ${scaleJobs}; list p50 ${round(atSmall.listP50Ms, 2)} → ${round(atLarge.listP50Ms, 2)} ms; RSS peak ${round(rss)} MB while filling, ${round(servingRssMb)} MB while serving, ${round(settled)} MB settled`,
+        };
+      }),
+    );
   },
 };
