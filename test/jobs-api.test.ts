@@ -104,6 +104,14 @@ describe('leasing order and timing', () => {
     expect(leased.map((job) => job.id)).toEqual([urgent.id, first.id, second.id, low.id]);
   });
 
+  it('reads run_at in any RFC 3339 form: an offset, a fraction, lower-case t and z', async () => {
+    const forms = ['2031-05-06T07:08:09.5+02:00', '2031-05-06t05:08:09.500z', '2031-05-06T05:08:09.5Z'];
+    for (const run_at of forms) {
+      const job = await enqueue(foreman.client, { type: 'at', run_at });
+      expect(job).toMatchObject({ status: 'pending', run_at: '2031-05-06T05:08:09.500Z' });
+    }
+  });
+
   it('does not lease a delayed job before its run_at, and leases it once due', async () => {
     const job = await enqueue(foreman.client, { type: 'later', delay_ms: 400 });
     expect(await leaseJobs(foreman.client, 'w')).toEqual([]);

@@ -13,7 +13,11 @@ const noNul = /^[^\u0000]*$/;
 const noNulMessage = 'must not contain NUL characters';
 const idSchema = z.string().min(1).max(64).regex(noNul, noNulMessage);
 const workerIdSchema = z.string().min(1).max(128).regex(noNul, noNulMessage);
-const timestampSchema = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 date-time, e.g. 2026-11-22T07:33:03.123Z' });
+// RFC 3339 allows a lower-case `t` and `z`; zod's format takes only upper case.
+const timestampSchema = z.preprocess(
+  (value) => (typeof value === 'string' ? value.toUpperCase() : value),
+  z.iso.datetime({ offset: true, message: 'must be an RFC 3339 date-time, e.g. 2026-11-22T07:33:03.123Z' }),
+);
 
 export const backoffInputSchema = z.strictObject({
   strategy: z.enum(['exponential', 'linear', 'fixed']).default('exponential'),
