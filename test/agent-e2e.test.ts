@@ -124,6 +124,22 @@ describe('an agent', () => {
     expect(sawAbort).toBe(true);
   });
 
+  it('leases nothing for the slot of a timed-out handler that ignores its signal until that handler returns', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const deaf = defineJob({ type: 'deaf', schema: z.object({ hold: z.boolean().optional() }), handler: async ({ hold }) => (hold ? released.then(() => 'late') : 'quick') });
+    const held = await enqueue(foreman.client, { type: 'deaf', payload: { hold: true }, timeout_ms: 200, max_attempts: 1, priority: 1 });
+    const next = await enqueue(foreman.client, { type: 'deaf', payload: {} });
+    await startAgent({ handlers: [deaf], concurrency: 1, workerId: 'deaf-agent' });
+    expect(await finished(held.id)).toMatchObject({ status: 'failed', error: { code: 'timeout' } });
+    // The one handler slot is still taken: the job waiting behind it stays pending, free for an
+    // idle agent elsewhere, rather than leased to wait here.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await getJob(foreman.client, next.id)).toMatchObject({ status: 'pending', attempt: 0 });
+    release();
+    expect(await finished(next.id)).toMatchObject({ status: 'completed', result: 'quick', worker_id: 'deaf-agent' });
+  });
+
   it('aborts a running job when it is cancelled; the job ends cancelled and is not retried', async () => {
     let started = false;
     let aborted = false;

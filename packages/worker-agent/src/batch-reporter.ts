@@ -17,6 +17,7 @@ interface QueuedReport {
   job: Job;
   outcome: Outcome;
   logger: Logger;
+  handlerReturned: () => boolean;
   settle: () => void;
 }
 
@@ -53,7 +54,10 @@ export function createBatchReporter({ client, workerId, outage, single, giveUp, 
 
   const send = async (batch: QueuedReport[]): Promise<void> => {
     try {
-      const lease = leaseFor?.(batch.length);
+      // Only a job whose handler has returned frees its slot when the report settles: a timed-out
+      // handler that ignores its signal still runs, and a job leased for its slot would wait on it.
+      const freed = batch.filter((item) => item.handlerReturned()).length;
+      const lease = freed > 0 ? leaseFor?.(freed) : null;
       const { data, error, response } = await client.POST('/reports', {
         body: {
           worker_id: workerId,
@@ -100,9 +104,9 @@ export function createBatchReporter({ client, workerId, outage, single, giveUp, 
     senders--;
   };
 
-  return (job, outcome, logger) =>
+  return (job, outcome, logger, handlerReturned = () => true) =>
     new Promise<void>((settle) => {
-      queue.push({ job, outcome, logger, settle });
+      queue.push({ job, outcome, logger, handlerReturned, settle });
       void drain();
     });
 }

@@ -115,6 +115,7 @@ export function runJob(job: Job, deps: RunnerDeps): JobRun {
     },
   });
 
+  let handlerReturned = false;
   const handled = (async () => {
     const definition = deps.handlers.get(job.type);
     if (!definition) {
@@ -148,9 +149,11 @@ export function runJob(job: Job, deps: RunnerDeps): JobRun {
     } finally {
       deps.handlerSlots.release();
     }
-  })();
+  })().finally(() => {
+    handlerReturned = true;
+  });
 
-  const reported = outcome.then((settled) => (settled ? deps.report(job, settled, logger) : undefined));
+  const reported = outcome.then((settled) => (settled ? deps.report(job, settled, logger, () => handlerReturned) : undefined));
   return {
     job,
     get started() {

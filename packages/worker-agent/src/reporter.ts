@@ -20,7 +20,11 @@ export interface ReporterDeps {
 }
 
 /** Reports one outcome; resolves once the scheduler accepted it or refused it for good. Never rejects. */
-export type Reporter = (job: Job, outcome: Outcome, logger: Logger) => Promise<void>;
+/**
+ * Delivers a job's outcome. `handlerReturned` says whether the job's handler has returned yet:
+ * a handler that ignores its abort signal holds its slot past the report.
+ */
+export type Reporter = (job: Job, outcome: Outcome, logger: Logger, handlerReturned?: () => boolean) => Promise<void>;
 
 // A hung connection must not hold a report forever; the retry picks it up.
 const REQUEST_TIMEOUT_MS = 30_000;
