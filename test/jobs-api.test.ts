@@ -112,6 +112,15 @@ describe('leasing order and timing', () => {
     }
   });
 
+  it('takes a run_at in the past as now, so a backdated job neither jumps the queue nor ages it', async () => {
+    const first = await enqueue(foreman.client, { type: 'backdated', queue: 'aged' });
+    const backdated = await enqueue(foreman.client, { type: 'backdated', queue: 'aged', run_at: '2020-01-01T00:00:00Z' });
+    expect(backdated.run_at).toBe(backdated.created_at);
+    const { data: stats } = await foreman.client.GET('/stats');
+    expect(stats!.queues.aged!.oldest_runnable_age_ms).toBeLessThan(60_000);
+    expect((await leaseJobs(foreman.client, 'w', { types: ['backdated'], max: 2 })).map((job) => job.id)).toEqual([first.id, backdated.id]);
+  });
+
   it('does not lease a delayed job before its run_at, and leases it once due', async () => {
     const job = await enqueue(foreman.client, { type: 'later', delay_ms: 400 });
     expect(await leaseJobs(foreman.client, 'w')).toEqual([]);

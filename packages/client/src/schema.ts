@@ -522,7 +522,7 @@ export type components = {
             priority?: number;
             /**
              * Format: date-time
-             * @description Not before this instant. Not together with `delay_ms`.
+             * @description Not before this instant; one already past means now (the job does not go ahead of jobs enqueued before it). Not together with `delay_ms`.
              */
             run_at?: string;
             /** @description Not before this many milliseconds from now. Not together with `run_at`. */

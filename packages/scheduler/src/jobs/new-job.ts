@@ -33,7 +33,8 @@ export function newJob(spec: JobSpec, now: number): NewJob {
     backoff_jitter: spec.backoff.jitter ? 1 : 0,
     timeout_ms: spec.timeout_ms,
     lease_ms: spec.lease_ms,
-    run_at: spec.run_at ?? now + (spec.delay_ms ?? 0),
+    // A past run_at means now: backdating must not jump the queue or age the queue's oldest job.
+    run_at: Math.max(spec.run_at ?? now, now + (spec.delay_ms ?? 0)),
     idempotency_key: spec.idempotency_key ?? null,
     parent_id: spec.parent_id ?? null,
   };
