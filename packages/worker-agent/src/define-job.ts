@@ -29,6 +29,7 @@ export interface JobDefinition<Payload = unknown, Result = unknown> {
 }
 
 const isJobType = (type: string) => type.length <= maxNameLength && namePattern.test(type);
+const jobTypeRule = (type: unknown) => `job type ${JSON.stringify(type)} must be 1-128 characters of A-Z a-z 0-9 _ . : -`;
 
 export function defineJob<Schema extends z.ZodType, Result>(definition: {
   type: string;
@@ -45,9 +46,7 @@ export function defineJob(definition: {
   schema?: z.ZodType;
   handler: (payload: unknown, ctx: JobContext) => unknown;
 }): JobDefinition {
-  if (!isJobType(definition.type)) {
-    throw new TypeError(`job type ${JSON.stringify(definition.type)} must be 1-128 characters of A-Z a-z 0-9 _ . : -`);
-  }
+  if (!isJobType(definition.type)) throw new TypeError(jobTypeRule(definition.type));
   if (typeof definition.handler !== 'function') {
     throw new TypeError(`job type ${definition.type}: handler must be a function`);
   }
@@ -57,12 +56,20 @@ export function defineJob(definition: {
 
 // By shape rather than a brand, so definitions from another copy of this package (or plain objects) still count.
 export function isJobDefinition(value: unknown): value is JobDefinition {
-  if (typeof value !== 'object' || value === null) return false;
+  return typeof value === 'object' && value !== null && 'handler' in value && definitionFlaw(value) === null;
+}
+
+/**
+ * What is wrong with a value meant as a job definition (an object with a `handler`), or null when
+ * nothing is or it is no attempt at one: a module's helpers are not mistaken for broken definitions.
+ */
+export function definitionFlaw(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || !('handler' in value)) return null;
   const candidate = value as Record<string, unknown>;
-  return (
-    typeof candidate.type === 'string' &&
-    isJobType(candidate.type) &&
-    typeof candidate.handler === 'function' &&
-    (candidate.schema === undefined || typeof (candidate.schema as { safeParseAsync?: unknown }).safeParseAsync === 'function')
-  );
+  if (typeof candidate.handler !== 'function') return 'its handler is not a function';
+  if (typeof candidate.type !== 'string' || !isJobType(candidate.type)) return jobTypeRule(candidate.type);
+  if (candidate.schema !== undefined && typeof (candidate.schema as { safeParseAsync?: unknown }).safeParseAsync !== 'function') {
+    return `job type ${candidate.type}: its schema is not a zod schema`;
+  }
+  return null;
 }

@@ -13,6 +13,8 @@ beforeAll(async () => {
     'single.mjs': `export default { type: 'c', handler: () => 'c' };`,
     'none.mjs': `export const helper = () => 1;`,
     'junk.mjs': `export default [{ type: 'd', handler: () => 1 }, 'not a job'];`,
+    'bad-type.mjs': `export const spaced = { type: 'bad type!', handler: () => 1 };`,
+    'bad-default.mjs': `export default [{ type: 'ok', handler: 'not a function' }];`,
   };
   for (const [name, text] of Object.entries(modules)) await writeFile(path.join(dir, name), text);
 });
@@ -30,5 +32,10 @@ describe('loadHandlers', () => {
     await expect(loadHandlers(['none.mjs'], dir)).rejects.toThrow(/none\.mjs exports no job definitions/);
     await expect(loadHandlers(['junk.mjs'], dir)).rejects.toThrow(/default export \[1\] is not a job definition/);
     await expect(loadHandlers(['missing.mjs'], dir)).rejects.toThrow(/cannot load handlers module missing\.mjs/);
+  });
+
+  it('names what is wrong with a definition rather than saying there is none', async () => {
+    await expect(loadHandlers(['bad-type.mjs'], dir)).rejects.toThrow(/bad-type\.mjs: export spaced is not a valid job definition: job type "bad type!" must be/);
+    await expect(loadHandlers(['bad-default.mjs'], dir)).rejects.toThrow(/default export \[0\] is not a job definition: its handler is not a function/);
   });
 });

@@ -1,7 +1,7 @@
 // Imports the --handlers modules and collects the job definitions they export.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isJobDefinition, type JobDefinition } from './define-job.js';
+import { definitionFlaw, isJobDefinition, type JobDefinition } from './define-job.js';
 
 /**
  * Each module may default-export an array of definitions (or one definition) and/or export definitions
@@ -21,7 +21,8 @@ export async function loadHandlers(modulePaths: readonly string[], cwd = process
       if (name === 'default' && Array.isArray(value)) {
         value.forEach((item, index) => {
           if (!isJobDefinition(item)) {
-            throw new Error(`handlers module ${modulePath}: default export [${index}] is not a job definition made with defineJob`);
+            const flaw = definitionFlaw(item);
+            throw new Error(`handlers module ${modulePath}: default export [${index}] is not a job definition${flaw ? `: ${flaw}` : ' made with defineJob'}`);
           }
           found.add(item);
           count++;
@@ -29,6 +30,9 @@ export async function loadHandlers(modulePaths: readonly string[], cwd = process
       } else if (isJobDefinition(value)) {
         found.add(value);
         count++;
+      } else {
+        const flaw = definitionFlaw(value);
+        if (flaw) throw new Error(`handlers module ${modulePath}: export ${name} is not a valid job definition: ${flaw}`);
       }
     }
     if (count === 0) {

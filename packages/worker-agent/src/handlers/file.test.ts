@@ -101,6 +101,12 @@ describe('file job', () => {
     expect(fileJob.schema?.safeParse({ op: 'chmod', path: 'x' }).success).toBe(false);
     expect(fileJob.schema?.safeParse({ op: 'write', path: 'x' }).success).toBe(false);
   });
+
+  it('refuses content that is not base64 when it says it is, naming the field', () => {
+    const parsed = fileJob.schema?.safeParse({ op: 'append', path: 'x', content: '!!!notbase64', encoding: 'base64' });
+    expect(parsed?.error?.issues).toEqual([expect.objectContaining({ path: ['content'], message: 'is not valid base64' })]);
+    expect(fileJob.schema?.safeParse({ op: 'write', path: 'x', content: '!!!plain text', encoding: 'utf8' }).success).toBe(true);
+  });
 });
 
 function toBase64(text: string): string {

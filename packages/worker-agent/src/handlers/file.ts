@@ -11,10 +11,17 @@ const filePath = z
   .min(1)
   .refine((value) => !value.includes('\0'), 'must not contain NUL');
 const content = { content: z.string(), encoding: z.enum(['utf8', 'base64']).default('utf8') };
+// Node decodes whatever it is given and drops what is not base64: garbage would be written.
+const base64 = z.base64();
+const writing = (op: 'write' | 'append') =>
+  z.strictObject({ op: z.literal(op), path: filePath, ...content }).refine((payload) => payload.encoding !== 'base64' || base64.safeParse(payload.content).success, {
+    message: 'is not valid base64',
+    path: ['content'],
+  });
 
 export const filePayload = z.discriminatedUnion('op', [
-  z.strictObject({ op: z.literal('write'), path: filePath, ...content }),
-  z.strictObject({ op: z.literal('append'), path: filePath, ...content }),
+  writing('write'),
+  writing('append'),
   z.strictObject({ op: z.literal('copy'), from: filePath, to: filePath }),
   z.strictObject({ op: z.literal('move'), from: filePath, to: filePath }),
   z.strictObject({ op: z.literal('delete'), path: filePath, recursive: z.boolean().default(false) }),
