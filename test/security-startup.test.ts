@@ -35,6 +35,11 @@ describe('without tokens', () => {
     expect((await fetch(`http://127.0.0.1:${new URL(running.url).port}/stats`)).status).toBe(200);
   });
 
+  it('warns that --rate-limit limits nothing, as it counts per token', async () => {
+    const running = await schedulers.spawn(db(), ['--rate-limit', '5']);
+    expect(running.logs).toContainEqual(expect.objectContaining({ level: 40, rate_limit: 5, msg: expect.stringContaining('it limits nothing') }));
+  });
+
   it('serves loopback with every route open', async () => {
     const running = await schedulers.spawn(db());
     expect((await fetch(`${running.url}/workers`)).status).toBe(200);

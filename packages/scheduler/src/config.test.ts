@@ -19,5 +19,10 @@ describe('numeric settings', () => {
   it('name the setting and say a number was expected, for words', () => {
     expect(() => parseConfig(['--port', 'abc'], {})).toThrow(/--port \(FOREMAN_PORT\): must be a number/);
     expect(() => parseConfig([], { FOREMAN_RATE_LIMIT: 'fast' })).toThrow(/--rate-limit \(FOREMAN_RATE_LIMIT\): must be a number/);
+    expect(() => parseConfig(['--retain-completed-days', '0.5'], {})).toThrow(/--retain-completed-days \(FOREMAN_RETAIN_COMPLETED_DAYS\): must be a whole number/);
+  });
+
+  it('take an empty variable as unset', () => {
+    expect(parseConfig([], { FOREMAN_INSECURE: '', FOREMAN_PORT: ' ' })).toMatchObject({ insecure: false, port: defaults.port });
   });
 });

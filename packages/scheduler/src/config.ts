@@ -25,7 +25,7 @@ export const defaults = {
 
 const optionalPath = z.string().min(1).optional();
 const number = z.coerce.number({ error: 'must be a number' });
-const wholeNumber = (min: number, max: number) => number.pipe(z.int().min(min).max(max));
+const wholeNumber = (min: number, max: number) => number.pipe(z.int({ error: 'must be a whole number' }).min(min).max(max));
 
 const configSchema = z
   .strictObject({
@@ -149,7 +149,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     throw new ConfigError((error as Error).message);
   }
   if (values.help) return null;
-  const given = (key: keyof typeof sources) => values[sources[key].flag] ?? env[sources[key].env];
+  // An empty variable (`FOREMAN_INSECURE=` in a compose file) is an unset one, as for the agent.
+  const given = (key: keyof typeof sources) => values[sources[key].flag] ?? (env[sources[key].env]?.trim() || undefined);
   const raw = Object.fromEntries(Object.keys(sources).map((key) => [key, given(key as keyof typeof sources) ?? defaults[key as keyof typeof defaults]]));
   // A lowered body limit lowers the default payload limit with it; a payload limit given above it is refused.
   const bodyLimit = Number(raw.maxBodyBytes);

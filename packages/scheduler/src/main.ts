@@ -84,6 +84,9 @@ export async function startScheduler(config: SchedulerConfig, logger: Logger = c
   assertSafeExposure(config);
   const tls = readTls(config);
   const tokens = openTokens(config, logger);
+  if (!tokens && config.rateLimit > 0) {
+    logger.warn({ rate_limit: config.rateLimit }, '--rate-limit counts requests per token, and no tokens are configured: it limits nothing');
+  }
   if (!tokens && !isLoopback(config.host)) {
     logger.warn({ host: config.host }, 'listening beyond loopback without tokens (--insecure): anyone who can reach this port can use every route');
   }
