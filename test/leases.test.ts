@@ -157,6 +157,24 @@ describe('leasing', () => {
     }
   });
 
+  it('answers another worker that finds a lease passed with 403, and leaves the attempt to the sweeper', async () => {
+    const unswept = await startTestScheduler(['--sweep-interval-ms', '600000']);
+    try {
+      const job = await enqueue(unswept.client, { type: 't', lease_ms: 200 });
+      const leased = await leaseOne(unswept.client, 'owner');
+      await new Promise((resolve) => setTimeout(resolve, Date.parse(leased.lease_expires_at!) - Date.now() + 50));
+      const intruder = await complete(unswept.client, { ...leased, worker_id: 'intruder' }, 'not mine');
+      expect(intruder.response.status).toBe(403);
+      expect(await getJob(unswept.client, job.id)).toMatchObject({ status: 'running', version: leased.version });
+      expect(await eventTypes(unswept.client, job.id)).toEqual(['enqueued', 'leased']);
+      const late = await unswept.client.POST('/jobs/{id}/heartbeat', { params: { path: { id: job.id } }, body: { worker_id: 'owner', version: leased.version } });
+      expect(late.response.status).toBe(409);
+      expect((late.error as { detail: string }).detail).toContain(`The lease expired at ${leased.lease_expires_at}`);
+    } finally {
+      await unswept.close();
+    }
+  });
+
   it('ends the attempt of a report that arrives after its lease passed, keeping the refused result in the history', async () => {
     const unswept = await startTestScheduler(['--sweep-interval-ms', '600000']);
     try {

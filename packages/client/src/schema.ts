@@ -233,7 +233,9 @@ export type paths = {
          *     sweeper has ended the attempt: it ends there, under the retry policy.
          *     The same report repeated with the same `version`, outcome and result or error (a
          *     retry after a lost response) answers `200` and is applied once; a second report for
-         *     the same lease that says something else answers `409` and is kept as superseded.
+         *     the same lease that says something else answers `409` and is kept as superseded
+         *     (once an operator has retried a completed job, a late repeat of its completion is
+         *     compared by outcome only).
          */
         post: operations["completeJob"];
         delete?: never;

@@ -48,6 +48,21 @@ describe('leaseRefusal', () => {
   });
 });
 
+describe('lapse', () => {
+  it('ends the attempt of a running job whose lease has passed, and nothing else', () => {
+    const due = running({ lease_expires_at: now });
+    expect(machine.lapse(due, { now })).toEqual(machine.expireLease(due, { now }));
+    expect(machine.lapse(running({ lease_expires_at: now + 1 }), { now })).toBeNull();
+    expect(machine.lapse(running({ state: 'completed', lease_expires_at: now - 1 }), { now })).toBeNull();
+  });
+
+  it('refuses the late request with the job as the lapse left it, saying when the lease expired', () => {
+    const refusal = machine.lapsedLeaseRefusal(running({ state: 'available', version: 3 }), now);
+    expect(refusal).toBeInstanceOf(JobConflictError);
+    expect(refusal).toMatchObject({ jobStatus: 'pending', jobVersion: 3, message: expect.stringContaining(new Date(now).toISOString()) });
+  });
+});
+
 describe('fail', () => {
   const error = { message: 'boom', code: null, retryable: true };
 

@@ -111,14 +111,6 @@ export function leaseRefusal(job: JobRow, { workerId, version }: { workerId: str
   return job.worker_id === workerId ? null : new LeaseOwnerError(job.id, workerId);
 }
 
-/**
- * Whether a running job's lease has passed: its attempt is over whether or not the sweeper has
- * reached it yet, so a late heartbeat or report must not revive it.
- */
-export function leaseHasLapsed(job: JobRow, now: number): boolean {
-  return job.state === 'running' && job.lease_expires_at !== null && job.lease_expires_at <= now;
-}
-
 /** Extends the lease without a new version: the worker keeps reporting against the version it leased. */
 export function heartbeat(job: JobRow, { progress, now }: { progress: Progress | undefined; now: number }): Transition {
   const changes: JobChanges = { lease_expires_at: now + job.lease_ms, updated_at: now };
@@ -202,6 +194,21 @@ export function expireLease(job: JobRow, { now, random }: { now: number; random?
   const outcome = fail(job, { error: leaseExpiredError, now, random });
   const expired: EventDraft = { type: 'lease_expired', details: { worker_id: job.worker_id, lease_expires_at: job.lease_expires_at && new Date(job.lease_expires_at).toISOString() } };
   return { changes: outcome.changes, events: [expired, ...outcome.events] };
+}
+
+/**
+ * Ends the attempt of a running job whose lease has passed, or null while the lease holds. The
+ * sweeper does this for every such job; a late heartbeat or report from the lease holder does it
+ * for its own job at once, so that no late request revives a lease that is over.
+ */
+export function lapse(job: JobRow, { now, random }: { now: number; random?: () => number }): Transition | null {
+  if (job.state !== 'running' || job.lease_expires_at === null || job.lease_expires_at > now) return null;
+  return expireLease(job, { now, random });
+}
+
+/** The refusal of the request that found its lease passed: `expired` is the job as `lapse` left it. */
+export function lapsedLeaseRefusal(expired: JobRow, leaseExpiredAt: number): JobConflictError {
+  return conflict(expired, `The lease expired at ${new Date(leaseExpiredAt).toISOString()}, before this request arrived; the attempt has ended.`);
 }
 
 /**

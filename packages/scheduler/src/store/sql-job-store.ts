@@ -94,13 +94,10 @@ export class SqlJobStore implements JobStore {
     return this.writing(now, async (writer) => {
       const jobs = await this.jobsByIds(writer.tx, heartbeats.map((beat) => beat.id));
       const settled = heartbeats.map(({ id, version, progress }): Settled => {
-        const found = jobs.get(id);
-        if (!found) return { refused: new JobNotFoundError(id) };
-        const job = this.endLapsedLease(writer, found);
-        jobs.set(id, job);
-        const refused = machine.leaseRefusal(job, { workerId, version });
-        if (refused) return job === found ? { refused } : { refused, expired: job };
-        return { job: writer.stage(job, machine.heartbeat(job, { progress, now })) };
+        const job = jobs.get(id);
+        if (!job) return { refused: new JobNotFoundError(id) };
+        const held = this.heldLease(writer, job, { workerId, version });
+        return held.refused ? held : { job: writer.stage(job, machine.heartbeat(job, { progress, now })) };
       });
       await writer.writeStaged();
       return settled;
@@ -112,13 +109,11 @@ export class SqlJobStore implements JobStore {
       const jobs = await this.jobsByIds(writer.tx, reports.map((report) => report.id));
       const settled: Settled[] = [];
       for (const report of reports) {
-        const found = jobs.get(report.id);
-        const job = found && this.endLapsedLease(writer, found);
-        if (job) jobs.set(report.id, job);
-        const outcome = await this.reportIn(writer, workerId, report, job);
+        const outcome = await this.reportIn(writer, workerId, report, jobs.get(report.id));
         // A job reported twice in one batch: the second report sees the first one's result.
         if ('job' in outcome) jobs.set(report.id, outcome.job);
-        settled.push(job !== found && 'refused' in outcome ? { ...outcome, expired: job } : outcome);
+        else if (outcome.expired) jobs.set(report.id, outcome.expired);
+        settled.push(outcome);
       }
       const leased = lease ? await this.claimIn(writer, { ...lease, workerId, now }) : [];
       return { settled, leased };
@@ -127,15 +122,15 @@ export class SqlJobStore implements JobStore {
 
   private async reportIn(writer: TransitionWriter, workerId: string, { id, version, outcome }: JobReport, job: JobRow | undefined): Promise<Settled> {
     if (!job) return { refused: new JobNotFoundError(id) };
-    const error = machine.leaseRefusal(job, { workerId, version });
-    if (error) {
+    const held = this.heldLease(writer, job, { workerId, version });
+    if (held.refused) {
       // Another worker's lease is not this worker's business: refused, and nothing is recorded.
-      if (error instanceof LeaseOwnerError) return { refused: error };
-      if (await this.isRepeatedReport(writer, job, { version, workerId, outcome })) return { job };
+      if (held.refused instanceof LeaseOwnerError) return held;
+      if (!held.expired && (await this.isRepeatedReport(writer, job, { version, workerId, outcome }))) return { job };
       // The refused work is kept in the history, so no result is silently thrown away.
       const superseded = { ...supersededDetails(outcome), reported_version: version, reported_by: workerId };
-      writer.record(job, [{ type: 'report_superseded', details: superseded }], { version, worker_id: workerId });
-      return { refused: error };
+      writer.record(held.expired ?? job, [{ type: 'report_superseded', details: superseded }], { version, worker_id: workerId });
+      return held;
     }
     const transition =
       outcome.status === 'completed'
@@ -295,11 +290,17 @@ export class SqlJobStore implements JobStore {
   }
 
   /**
-   * A lease that passed is over even before the sweeper reaches it: its attempt ends in this
-   * operation (the retry policy applies), so the heartbeat or report that found it is refused.
+   * Whether this worker's heartbeat or report holds the job's lease (`refused` is null). When it
+   * did hold it but the lease has passed, the attempt ends here, ahead of the sweeper, and
+   * `expired` is the job as that left it.
    */
-  private endLapsedLease(writer: TransitionWriter, job: JobRow): JobRow {
-    return machine.leaseHasLapsed(job, writer.now) ? writer.stage(job, machine.expireLease(job, { now: writer.now, random: this.random })) : job;
+  private heldLease(writer: TransitionWriter, job: JobRow, claim: { workerId: string; version: number }): { refused: null } | Exclude<Settled, { job: JobRow }> {
+    const refused = machine.leaseRefusal(job, claim);
+    if (refused) return { refused };
+    const lapse = machine.lapse(job, { now: writer.now, random: this.random });
+    if (!lapse) return { refused: null };
+    const expired = writer.stage(job, lapse);
+    return { refused: machine.lapsedLeaseRefusal(expired, job.lease_expires_at!), expired };
   }
 
   /**
