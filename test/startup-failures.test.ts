@@ -39,6 +39,8 @@ describe('a scheduler that cannot start', () => {
     const run = runSchedulerCli(['--port', '0', '--db', 'postgres://foreman:hunter2@127.0.0.1:1/jobs', '--db-timeout-ms', '2000']);
     expectOneLineRefusal(run, '--db postgres://foreman:***@127.0.0.1:1/jobs', /ECONNREFUSED/);
     expect(run.stderr).not.toContain('hunter2');
+    const inQuery = runSchedulerCli(['--port', '0', '--db', 'postgres://foreman@127.0.0.1:1/jobs?password=hunter2&sslpassword=opensesame', '--db-timeout-ms', '2000']);
+    expectOneLineRefusal(inQuery, '--db postgres://foreman@127.0.0.1:1/jobs?password=***&sslpassword=***', /ECONNREFUSED/);
   });
 
   it('names a port that is taken', async () => {

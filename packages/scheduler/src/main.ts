@@ -23,11 +23,20 @@ import { SchedulerMetrics } from './metrics/scheduler-metrics.js';
 import { openStorage } from './store/open-store.js';
 import { databaseLocation } from './store/database-url.js';
 
-/** The database setting as it may be logged: a connection string loses its password. */
+/** Where a connection string may carry a secret: `user:password@`, or `?password=` as the driver also reads it. */
+const secretParameters = ['password', 'sslpassword'];
+
+/** The database setting as it may be logged: a connection string loses its passwords. */
 function withoutPassword(db: string): string {
   if (databaseLocation(db).kind === 'sqlite') return db;
-  const url = new URL(db);
+  let url: URL;
+  try {
+    url = new URL(db);
+  } catch {
+    return 'postgres://(a connection string that is not a URL)';
+  }
   if (url.password) url.password = '***';
+  for (const name of secretParameters) if (url.searchParams.has(name)) url.searchParams.set(name, '***');
   return url.toString();
 }
 
