@@ -59,10 +59,10 @@ describe.skipIf(backend !== 'postgres')('replicas starting together on an empty 
     }
   });
 
-  it('creates the schema its search_path names when it does not exist yet', async () => {
+  it('creates the schema its search_path names first when it does not exist yet, rather than use public after it', async () => {
     const schema = `Foreman_New_${Math.random().toString(36).slice(2, 8)}`;
     const url = new URL(postgresUrl);
-    url.searchParams.set('options', `-c search_path="${schema}",$user`);
+    url.searchParams.set('options', `-c search_path="${schema}",public`);
     let replica: SchedulerProcess | undefined;
     try {
       replica = await spawnScheduler(url.toString());

@@ -9,6 +9,7 @@ import { postgresDialect } from '../sql-dialect.js';
 import { SqlJobStore } from '../sql-job-store.js';
 import type { RunnableFeed } from '../runnable-feed.js';
 import { DatabaseClock } from './database-clock.js';
+import { searchPathSchemas, tableSchema } from './search-path.js';
 import { discardingPool } from './discarding-pool.js';
 import { PostgresRunnableFeed } from './postgres-runnable-feed.js';
 import { timedTransactor, type TransactionObserver } from '../timed-transactor.js';
@@ -35,44 +36,32 @@ async function migrate(connectionString: string, timeoutMs: number): Promise<voi
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
-    await migrateToLatest(db, postgresDialect, await tableSchema(db));
+    await migrateToLatest(db, postgresDialect, await ensureTableSchema(db));
   } finally {
     await db.destroy();
   }
 }
 
-/**
- * The schema the tables go in: the connection's current schema, or when none of its search_path
- * exists yet, the first one named there, created now.
- */
-async function tableSchema(db: Kysely<Database>): Promise<string> {
-  const { rows } = await sql<{ current: string | null; path: string; user: string }>`
-    SELECT current_schema() AS current, current_setting('search_path') AS path, current_user AS user`.execute(db);
-  const { current, path, user } = rows[0]!;
-  if (current) return current;
-  const first = searchPathSchemas(path, user)[0];
-  if (!first) throw new Error('the search_path is empty: name a schema for the tables (e.g. ?options=-c%20search_path%3Dforeman)');
-  try {
-    await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(first)}`.execute(db);
-  } catch (error) {
-    // Another replica starting at the same moment created it first.
-    if ((error as { code?: string }).code !== duplicateSchema && (error as { code?: string }).code !== uniqueViolation) throw error;
+/** The schema the tables go in (see `tableSchema`), created first when the search_path names one that does not exist yet. */
+async function ensureTableSchema(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ path: string; user: string }>`SELECT current_setting('search_path') AS path, current_user AS user`.execute(db);
+  const { path, user } = rows[0]!;
+  const named = [...searchPathSchemas(path), user];
+  const existing = await sql<{ name: string }>`SELECT nspname AS name FROM pg_namespace WHERE nspname = ANY(${named})`.execute(db);
+  const target = tableSchema(path, user, new Set(existing.rows.map((row) => row.name)));
+  if (!target) throw new Error('the search_path is empty: name a schema for the tables (e.g. ?options=-c%20search_path%3Dforeman)');
+  if (target.create) {
+    try {
+      await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(target.schema)}`.execute(db);
+    } catch (error) {
+      // Another replica starting at the same moment created it first.
+      if ((error as { code?: string }).code !== uniqueViolation) throw error;
+    }
   }
-  return first;
+  return target.schema;
 }
 
-const duplicateSchema = '42P06';
 const uniqueViolation = '23505';
-
-/** The schema names of a search_path setting, as PostgreSQL reads them: quoted kept, unquoted lower-cased, `$user` resolved. */
-export function searchPathSchemas(path: string, user: string): string[] {
-  const names: string[] = [];
-  for (const match of path.matchAll(/\s*(?:"((?:[^"]|"")*)"|([^,\s]+))\s*(?:,|$)/g)) {
-    const name = match[1] !== undefined ? match[1].replaceAll('""', '"') : match[2]!.toLowerCase();
-    names.push(name === '$user' ? user : name);
-  }
-  return names;
-}
 
 export async function openPostgresStore(
   connectionString: string,
