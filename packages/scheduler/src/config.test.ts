@@ -22,6 +22,11 @@ describe('numeric settings', () => {
     expect(() => parseConfig(['--retain-completed-days', '0.5'], {})).toThrow(/--retain-completed-days \(FOREMAN_RETAIN_COMPLETED_DAYS\): must be a whole number/);
   });
 
+  it('refuse a blank value rather than read it as 0', () => {
+    expect(() => parseConfig(['--retain-completed-days', ''], {})).toThrow(/--retain-completed-days \(FOREMAN_RETAIN_COMPLETED_DAYS\): must be a number/);
+    expect(() => parseConfig(['--port', ' '], {})).toThrow(/--port \(FOREMAN_PORT\): must be a number/);
+  });
+
   it('take an empty variable as unset', () => {
     expect(parseConfig([], { FOREMAN_INSECURE: '', FOREMAN_PORT: ' ' })).toMatchObject({ insecure: false, port: defaults.port });
   });

@@ -24,7 +24,8 @@ export const defaults = {
 } as const;
 
 const optionalPath = z.string().min(1).optional();
-const number = z.coerce.number({ error: 'must be a number' });
+// Coercion would read a blank value (`--port ""` from an unset shell variable) as 0.
+const number = z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), z.coerce.number({ error: 'must be a number' }));
 const wholeNumber = (min: number, max: number) => number.pipe(z.int({ error: 'must be a whole number' }).min(min).max(max));
 
 const configSchema = z
@@ -150,7 +151,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
   }
   if (values.help) return null;
   // An empty variable (`FOREMAN_INSECURE=` in a compose file) is an unset one, as for the agent.
-  const given = (key: keyof typeof sources) => values[sources[key].flag] ?? (env[sources[key].env]?.trim() || undefined);
+  const fromEnv = (name: string) => (env[name]?.trim() ? env[name] : undefined);
+  const given = (key: keyof typeof sources) => values[sources[key].flag] ?? fromEnv(sources[key].env);
   const raw = Object.fromEntries(Object.keys(sources).map((key) => [key, given(key as keyof typeof sources) ?? defaults[key as keyof typeof defaults]]));
   // A lowered body limit lowers the default payload limit with it; a payload limit given above it is refused.
   const bodyLimit = Number(raw.maxBodyBytes);
