@@ -56,15 +56,16 @@ export function defineJob(definition: {
 
 // By shape rather than a brand, so definitions from another copy of this package (or plain objects) still count.
 export function isJobDefinition(value: unknown): value is JobDefinition {
-  return typeof value === 'object' && value !== null && 'handler' in value && definitionFlaw(value) === null;
+  return typeof value === 'object' && value !== null && 'handler' in value && 'type' in value && definitionFlaw(value) === null;
 }
 
 /**
- * What is wrong with a value meant as a job definition (an object with a `handler`), or null when
- * nothing is or it is no attempt at one: a module's helpers are not mistaken for broken definitions.
+ * What is wrong with a value meant as a job definition (an object with a `type` and a `handler`), or
+ * null when nothing is or it is no attempt at one: a module's other exports are not mistaken for
+ * broken definitions.
  */
 export function definitionFlaw(value: unknown): string | null {
-  if (typeof value !== 'object' || value === null || !('handler' in value)) return null;
+  if (typeof value !== 'object' || value === null || !('handler' in value) || !('type' in value)) return null;
   const candidate = value as Record<string, unknown>;
   if (typeof candidate.handler !== 'function') return 'its handler is not a function';
   if (typeof candidate.type !== 'string' || !isJobType(candidate.type)) return jobTypeRule(candidate.type);

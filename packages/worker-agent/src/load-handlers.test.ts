@@ -14,6 +14,7 @@ beforeAll(async () => {
     'none.mjs': `export const helper = () => 1;`,
     'junk.mjs': `export default [{ type: 'd', handler: () => 1 }, 'not a job'];`,
     'bad-type.mjs': `export const spaced = { type: 'bad type!', handler: () => 1 };`,
+    'with-config.mjs': `export const config = { handler: 'express' };\nexport const job = { type: 'e', handler: () => 1 };`,
     'bad-default.mjs': `export default [{ type: 'ok', handler: 'not a function' }];`,
   };
   for (const [name, text] of Object.entries(modules)) await writeFile(path.join(dir, name), text);
@@ -32,6 +33,10 @@ describe('loadHandlers', () => {
     await expect(loadHandlers(['none.mjs'], dir)).rejects.toThrow(/none\.mjs exports no job definitions/);
     await expect(loadHandlers(['junk.mjs'], dir)).rejects.toThrow(/default export \[1\] is not a job definition/);
     await expect(loadHandlers(['missing.mjs'], dir)).rejects.toThrow(/cannot load handlers module missing\.mjs/);
+  });
+
+  it('leaves exports that are no attempt at a definition alone', async () => {
+    expect((await loadHandlers(['with-config.mjs'], dir)).map((definition) => definition.type)).toEqual(['e']);
   });
 
   it('names what is wrong with a definition rather than saying there is none', async () => {

@@ -19,10 +19,10 @@ export interface ReporterDeps {
   giveUp?: AbortSignal;
 }
 
-/** Reports one outcome; resolves once the scheduler accepted it or refused it for good. Never rejects. */
 /**
- * Delivers a job's outcome. `handlerReturned` says whether the job's handler has returned yet:
- * a handler that ignores its abort signal holds its slot past the report.
+ * Reports one outcome; resolves once the scheduler accepted it or refused it for good. Never
+ * rejects. `handlerReturned` says whether the job's handler has returned yet: a handler that
+ * ignores its abort signal holds its slot past the report.
  */
 export type Reporter = (job: Job, outcome: Outcome, logger: Logger, handlerReturned?: () => boolean) => Promise<void>;
 

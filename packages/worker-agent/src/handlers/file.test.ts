@@ -107,6 +107,17 @@ describe('file job', () => {
     expect(parsed?.error?.issues).toEqual([expect.objectContaining({ path: ['content'], message: 'is not valid base64' })]);
     expect(fileJob.schema?.safeParse({ op: 'write', path: 'x', content: '!!!plain text', encoding: 'utf8' }).success).toBe(true);
   });
+
+  it('writes base64 as encoders emit it: wrapped at 76 columns, unpadded, or in the URL alphabet', async () => {
+    const bytes = Buffer.from(Array.from({ length: 200 }, (_, index) => (index * 37) % 256));
+    const wrapped = bytes.toString('base64').replace(/.{76}/g, '$&\n');
+    await run({ op: 'write', path: 'wrapped.bin', content: wrapped, encoding: 'base64' });
+    await run({ op: 'write', path: 'unpadded.bin', content: bytes.subarray(0, 10).toString('base64').replace(/=+$/, ''), encoding: 'base64' });
+    await run({ op: 'write', path: 'url.bin', content: bytes.toString('base64url'), encoding: 'base64' });
+    expect(await readFile(path.join(root, 'wrapped.bin'))).toEqual(bytes);
+    expect(await readFile(path.join(root, 'unpadded.bin'))).toEqual(bytes.subarray(0, 10));
+    expect(await readFile(path.join(root, 'url.bin'))).toEqual(bytes);
+  });
 });
 
 function toBase64(text: string): string {
