@@ -43,8 +43,9 @@ const operations: Operation[] = Object.entries(contract.paths).flatMap(([templat
   Object.entries(pathItem as Record<string, { security?: Array<Record<string, Scope[]>> }>)
     .filter(([key]) => httpMethods.has(key))
     .map(([method, operation]) => {
-    const requirement = operation.security?.[0];
-    return { method: method.toUpperCase(), template, scopes: requirement ? requirement.bearerAuth! : null };
+    // Each requirement is an alternative: any one of them grants the operation.
+    const scopes = operation.security?.flatMap((requirement) => requirement.bearerAuth ?? []);
+    return { method: method.toUpperCase(), template, scopes: scopes?.length ? scopes : null };
   }),
 );
 const protectedOperations = operations.filter((operation) => operation.scopes);

@@ -699,7 +699,9 @@ export type components = {
             version: number;
             worker_id: string | null;
             /** @description Event-specific facts, e.g. `run_at` of a scheduled retry, the error, the result. */
-            details: Record<string, never>;
+            details: {
+                [key: string]: unknown;
+            };
         };
         JobEventList: {
             events: components["schemas"]["JobEvent"][];
