@@ -20,6 +20,8 @@ describe('numeric settings', () => {
     expect(() => parseConfig(['--port', 'abc'], {})).toThrow(/--port \(FOREMAN_PORT\): must be a number/);
     expect(() => parseConfig([], { FOREMAN_RATE_LIMIT: 'fast' })).toThrow(/--rate-limit \(FOREMAN_RATE_LIMIT\): must be a number/);
     expect(() => parseConfig(['--retain-completed-days', '0.5'], {})).toThrow(/--retain-completed-days \(FOREMAN_RETAIN_COMPLETED_DAYS\): must be a whole number/);
+    expect(() => parseConfig(['--port', '70000'], {})).toThrow(/--port \(FOREMAN_PORT\): must be at most 65535/);
+    expect(() => parseConfig(['--max-body-bytes', '1000'], {})).toThrow(/--max-body-bytes \(FOREMAN_MAX_BODY_BYTES\): must be at least 1024/);
   });
 
   it('refuse a blank value rather than read it as 0', () => {
