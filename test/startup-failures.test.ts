@@ -4,9 +4,10 @@ import { writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runSchedulerCli, tempDir } from './support/scheduler.js';
+import { runSchedulerCli, schedulersStoppedAfterEach, tempDir } from './support/scheduler.js';
 
 const dir = tempDir('foreman-startup-');
+const schedulers = schedulersStoppedAfterEach();
 afterAll(() => dir.remove());
 
 function expectOneLineRefusal(run: { status: number | null; stderr: string }, naming: string, reason: RegExp): void {
@@ -41,6 +42,15 @@ describe('a scheduler that cannot start', () => {
     expect(run.stderr).not.toContain('hunter2');
     const inQuery = runSchedulerCli(['--port', '0', '--db', 'postgres://foreman@127.0.0.1:1/jobs?password=hunter2&sslpassword=opensesame', '--db-timeout-ms', '2000']);
     expectOneLineRefusal(inQuery, '--db postgres://foreman@127.0.0.1:1/jobs?password=***&sslpassword=***', /ECONNREFUSED/);
+  });
+
+  it('refuses a second scheduler on a SQLite file that one already serves, and starts once it is gone', async () => {
+    const db = join(dir.path, 'shared.db');
+    const first = await schedulers.spawn(db);
+    expectOneLineRefusal(runSchedulerCli(['--port', '0', '--db', db]), `--db ${db}`, /another scheduler serves this database/);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    await schedulers.spawn(db);
   });
 
   it('names a port that is taken', async () => {

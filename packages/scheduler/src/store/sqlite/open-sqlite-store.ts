@@ -10,6 +10,7 @@ import type { Database } from '../schema.js';
 import { sqliteDialect } from '../sql-dialect.js';
 import { SqlJobStore } from '../sql-job-store.js';
 import { timedTransactor, type TransactionObserver } from '../timed-transactor.js';
+import { holdSchedulerLock, type SchedulerLock } from './scheduler-lock.js';
 import { SqliteTransactor } from './sqlite-transactor.js';
 
 /**
@@ -38,6 +39,16 @@ function ensureDirectory(path: string): void {
 
 export async function openSqliteStore(path: string, observeTransaction?: TransactionObserver): Promise<JobStore> {
   ensureDirectory(dirname(path));
+  const lock = holdSchedulerLock(path);
+  try {
+    return await openLocked(path, lock, observeTransaction);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function openLocked(path: string, lock: SchedulerLock, observeTransaction?: TransactionObserver): Promise<JobStore> {
   const writeDb = new BetterSqlite3(path);
   // WAL lets the listing connection read while a batch commits; synchronous=FULL fsyncs every
   // commit, so a 2xx survives a power cut. Speed comes from group commit, not weaker durability.
@@ -52,6 +63,6 @@ export async function openSqliteStore(path: string, observeTransaction?: Transac
 
   const readDb = new BetterSqlite3(path, { readonly: true });
   readDb.pragma(`busy_timeout = ${sqliteBusyTimeoutMs}`);
-  const transactor = new SqliteTransactor(writeDb, readDb);
+  const transactor = new SqliteTransactor(writeDb, readDb, lock);
   return new SqlJobStore(observeTransaction ? timedTransactor(transactor, observeTransaction) : transactor, new JobQueries(db, sqliteDialect));
 }

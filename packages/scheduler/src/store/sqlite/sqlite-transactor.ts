@@ -2,6 +2,7 @@
 // transaction, so one fsync makes a whole batch durable instead of one fsync per request.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { QueryRunner, Transactor } from '../transactor.js';
+import type { SchedulerLock } from './scheduler-lock.js';
 import { SqliteRunner, translateSqliteError } from './sqlite-runner.js';
 
 interface PendingWrite {
@@ -24,6 +25,8 @@ export class SqliteTransactor implements Transactor {
   constructor(
     private readonly writeDb: BetterSqlite3.Database,
     private readonly readDb: BetterSqlite3.Database,
+    /** Released once the connections are closed, so a scheduler started next finds the file free. */
+    private readonly lock?: SchedulerLock,
   ) {
     this.writer = new SqliteRunner(writeDb);
     this.reader = new SqliteRunner(readDb);
@@ -52,6 +55,7 @@ export class SqliteTransactor implements Transactor {
     this.writeDb.pragma('wal_checkpoint(TRUNCATE)');
     this.readDb.close();
     this.writeDb.close();
+    this.lock?.release();
   }
 
   private scheduleFlush(): void {
