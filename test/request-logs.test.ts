@@ -33,6 +33,17 @@ describe('request logs', () => {
     );
     expect(line).toMatchObject({ job_id: job.id, worker_id: 'log-worker', route: '/jobs/:id/complete', status: 200, method: 'POST' });
     expect(line!.duration_ms).toEqual(expect.any(Number));
+
+    // Every route that names a job in its path says which, the reads and an operator's as well.
+    for (const [method, path] of [['GET', `/jobs/${job.id}`], ['GET', `/jobs/${job.id}/events`], ['POST', `/jobs/${job.id}/retry`]] as const) {
+      const id = `trace-${randomUUID()}`;
+      await (await fetch(`${running.url}${path}`, { method, headers: { 'x-request-id': id } })).arrayBuffer();
+      const handled = await eventually(
+        async () => running.logs.find((entry) => entry.request_id === id && entry.msg === 'request handled'),
+        (entry) => entry !== undefined,
+      );
+      expect(handled).toMatchObject({ job_id: job.id, method });
+    }
   });
 
   it('make up an id when the caller sends none or an unusable one', async () => {

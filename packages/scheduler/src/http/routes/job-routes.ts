@@ -1,5 +1,5 @@
 // Enqueue, inspect, cancel and retry jobs.
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { InvalidInputError, JobNotFoundError, type FieldError } from '../../jobs/job-errors.js';
 import type { JobStatus } from '../../jobs/job-status.js';
 import type { JobSpec } from '../../jobs/new-job.js';
@@ -8,6 +8,7 @@ import { assertMayEnqueue } from '../auth/principal.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { assertPayloadsFit } from '../payload-limit.js';
 import { readBody, readOptionalBody, validate } from '../read-request.js';
+import { logAbout } from '../request-context.js';
 import { jobBatchInputSchema, jobInputSchema, jobPathSchema, listQuerySchema, retryInputSchema } from '../schemas.js';
 import { jobEventView, jobView } from '../views.js';
 
@@ -32,9 +33,14 @@ function listQuery(url: URL): Record<string, unknown> {
   return query;
 }
 
-/** The `{id}` of the path, refused with a 400 naming `/id` when it cannot be a job id. */
-export function jobIdParam(id: string): string {
-  return validate(jobPathSchema, { id }).id;
+/**
+ * The `{id}` of the path, refused with a 400 naming `/id` when it cannot be a job id; the
+ * request's log lines carry it from here on.
+ */
+export function jobIdParam(c: Context): string {
+  const { id } = validate(jobPathSchema, { id: c.req.param('id') });
+  logAbout(c, { job_id: id });
+  return id;
 }
 
 export function jobRoutes(service: JobService, maxPayloadBytes: number): Hono {
@@ -74,26 +80,26 @@ export function jobRoutes(service: JobService, maxPayloadBytes: number): Hono {
   });
 
   routes.get('/jobs/:id', async (c) => {
-    const id = jobIdParam(c.req.param('id'));
+    const id = jobIdParam(c);
     const job = await service.getJob(id);
     if (!job) throw new JobNotFoundError(id);
     return c.json(jobView(job));
   });
 
   routes.get('/jobs/:id/events', async (c) => {
-    const id = jobIdParam(c.req.param('id'));
+    const id = jobIdParam(c);
     const events = await service.listJobEvents(id);
     if (!events) throw new JobNotFoundError(id);
     return c.json({ events: events.map(jobEventView) });
   });
 
   routes.post('/jobs/:id/cancel', async (c) => {
-    const { job, immediate } = await service.cancel(jobIdParam(c.req.param('id')));
+    const { job, immediate } = await service.cancel(jobIdParam(c));
     return c.json(jobView(job), immediate ? 200 : 202);
   });
 
   routes.post('/jobs/:id/retry', async (c) => {
-    const id = jobIdParam(c.req.param('id'));
+    const id = jobIdParam(c);
     const { max_attempts } = await readOptionalBody(c, retryInputSchema);
     return c.json(jobView(await service.retry(id, max_attempts)));
   });

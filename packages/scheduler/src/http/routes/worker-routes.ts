@@ -68,9 +68,9 @@ export function workerRoutes(service: JobService, drains: WorkerDrains): Hono {
   });
 
   routes.post('/jobs/:id/heartbeat', async (c) => {
-    const id = jobIdParam(c.req.param('id'));
+    const id = jobIdParam(c);
     const input = await readBody(c, heartbeatInputSchema);
-    logAbout(c, { job_id: id, worker_id: input.worker_id });
+    logAbout(c, { worker_id: input.worker_id });
     assertMayActAs(c, input.worker_id);
     const job = await service.heartbeat({ id, workerId: input.worker_id, version: input.version, progress: progressOf(input.progress) });
     return c.json({ ...leaseAnswer(job), drain: drains.isDraining(input.worker_id) });
@@ -96,9 +96,9 @@ export function workerRoutes(service: JobService, drains: WorkerDrains): Hono {
   });
 
   routes.post('/jobs/:id/complete', async (c) => {
-    const id = jobIdParam(c.req.param('id'));
+    const id = jobIdParam(c);
     const input = await readBody(c, completeInputSchema);
-    logAbout(c, { job_id: id, worker_id: input.worker_id });
+    logAbout(c, { worker_id: input.worker_id });
     assertMayActAs(c, input.worker_id);
     const job = await service.report({ id, workerId: input.worker_id, version: input.version, outcome: reportOutcome(input) });
     return c.json(jobView(job));
