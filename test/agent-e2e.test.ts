@@ -194,6 +194,24 @@ describe('an agent', () => {
     foreman = await startTestScheduler();
   }, 40_000);
 
+  it('does not spend the grace period on reports once its handlers are done: the report deadline alone bounds them', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let started = false;
+    const gated = defineJob({ type: 'gated', handler: async () => ((started = true), await gate, 'done') });
+    const agent = createAgent({ url: foreman.url, logLevel: 'silent', handlers: [gated], shutdownGraceMs: 10_000, waitMs: 1000 });
+    await agent.start();
+    await enqueue(foreman.client, { type: 'gated' });
+    await eventually(async () => started, Boolean);
+    await foreman.close();
+    open();
+    const before = performance.now();
+    await agent.stop();
+    // The 15 s report deadline, not the 10 s grace on top of it.
+    expect(performance.now() - before).toBeLessThan(20_000);
+    foreman = await startTestScheduler();
+  }, 40_000);
+
   it('runs the built-in sleep handler', async () => {
     await startAgent({});
     const job = await enqueue(foreman.client, { type: 'sleep', payload: { ms: 20 } });

@@ -1,4 +1,5 @@
 // createAgent: wires config, handlers, poller, job runs and reporter into an agent that starts and stops gracefully.
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createForemanClient, type Job } from '@foreman/client';
 import { agentInfo } from './agent-info.js';
@@ -66,6 +67,8 @@ export function createAgent(options: AgentOptions = {}): Agent {
   const slots = createSlots(config.concurrency + config.prefetch);
   const handlerSlots = createSlots(config.concurrency);
   const giveUpReports = new AbortController();
+  // Every report in flight listens to it, one per job held: more than Node's default of 10 is expected.
+  setMaxListeners(0, giveUpReports.signal);
   const runs = new Set<JobRun>();
   const stopPolling = new AbortController();
   let polling: Promise<void> | undefined;
@@ -117,15 +120,17 @@ export function createAgent(options: AgentOptions = {}): Agent {
     for (const run of runs) if (!run.started) run.abort(shuttingDown());
     await polling;
     // Until no new run appears: a report in flight may still bring jobs, which are handed back.
-    const pending = async () => {
+    const allRuns = async (until: (run: JobRun) => Promise<void>) => {
       for (let seen = new Set<JobRun>(); [...runs].some((run) => !seen.has(run)); ) {
         seen = new Set(runs);
-        await Promise.all([...seen].map((run) => run.reported));
+        await Promise.all([...seen].map(until));
       }
     };
+    const pending = () => allRuns((run) => run.reported);
+    // The grace is the handlers' time; reports that wait for an unreachable scheduler get the deadline below.
     const grace = new AbortController();
     const finishedInTime = await Promise.race([
-      pending().then(() => true),
+      allRuns((run) => run.decided).then(() => true),
       ...(graceMs === null ? [] : [sleep(graceMs, false, { signal: grace.signal }).catch(() => false)]),
     ]);
     grace.abort();

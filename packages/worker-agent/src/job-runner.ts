@@ -32,6 +32,8 @@ export interface JobRun {
   readonly job: Job;
   /** Whether its handler has been given a slot (a job leased ahead may still be waiting for one). */
   readonly started: boolean;
+  /** Settles once the outcome is known (the handler finished, or the job was cut short); its report may still be on its way. */
+  readonly decided: Promise<void>;
   /** Settles once the outcome was accepted or refused by the scheduler, or deliberately not sent (lease lost). */
   readonly reported: Promise<void>;
   /** Settles once the handler has settled as well; only then is the job's slot free. */
@@ -159,6 +161,7 @@ export function runJob(job: Job, deps: RunnerDeps): JobRun {
     get started() {
       return started;
     },
+    decided: outcome.then(() => undefined),
     reported,
     done: Promise.all([reported, handled]).then(() => undefined),
     abort: (reason) => abort(reason, true),
