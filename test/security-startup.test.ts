@@ -80,6 +80,9 @@ describe('bad security settings stop the scheduler at start', () => {
     const { status, stderr } = runCli(['--port', '0', '--db', db(), ...args]);
     expect(status).toBe(2);
     expect(stderr).toMatch(message);
+    // The reason, and where help is: not the whole usage text, which would bury it.
+    expect(stderr).toContain("Run 'foreman-scheduler --help' for usage.");
+    expect(stderr).not.toContain('Usage:');
   });
 
   it('refuses a token command without a valid scope', () => {

@@ -5,9 +5,10 @@ import { createLogger } from './logger.js';
 import { startScheduler, StartupError } from './main.js';
 import { mintToken, printMintedToken, tokenUsage } from './token-command.js';
 
-function refuse(error: unknown, help: string): never {
+/** Says what is wrong and where help is, without burying it under the whole usage text. */
+function refuse(error: unknown, helpCommand: string): never {
   if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`foreman-scheduler: ${error.message}\n\n${help}\n`);
+  process.stderr.write(`foreman-scheduler: ${error.message}\nRun '${helpCommand}' for usage.\n`);
   process.exit(2);
 }
 
@@ -19,7 +20,7 @@ function runTokenCommand(argv: string[]): void {
   try {
     process.stdout.write(`${printMintedToken(mintToken(argv))}\n`);
   } catch (error) {
-    refuse(error, tokenUsage);
+    refuse(error, 'foreman-scheduler token --help');
   }
 }
 
@@ -32,7 +33,7 @@ export async function runCli(argv: string[]): Promise<void> {
   try {
     config = parseConfig(argv);
   } catch (error) {
-    refuse(error, usage);
+    refuse(error, 'foreman-scheduler --help');
   }
   if (!config) {
     process.stdout.write(`${usage}\n`);
@@ -40,10 +41,10 @@ export async function runCli(argv: string[]): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const scheduler = await startScheduler(config, logger).catch((error: unknown) => {
-    if (!(error instanceof ConfigError) && !(error instanceof StartupError)) throw error;
-    process.stderr.write(`foreman-scheduler: ${error.message}\n`);
     // 2 for settings that are wrong in themselves, 1 for what they name failing here.
-    process.exit(error instanceof ConfigError ? 2 : 1);
+    if (!(error instanceof StartupError)) refuse(error, 'foreman-scheduler --help');
+    process.stderr.write(`foreman-scheduler: ${error.message}\n`);
+    process.exit(1);
   });
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
