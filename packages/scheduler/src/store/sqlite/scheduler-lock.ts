@@ -12,7 +12,9 @@ export function holdSchedulerLock(databasePath: string): SchedulerLock {
   const lockPath = `${databasePath}-lock`;
   const lock = new BetterSqlite3(lockPath, { timeout: 0 });
   try {
-    // In exclusive locking mode SQLite keeps the lock its first transaction takes until the connection closes.
+    // In exclusive locking mode SQLite keeps the lock its first transaction takes until the
+    // connection closes. The lock file holds nothing, so it needs no journal file beside it.
+    lock.pragma('journal_mode = MEMORY');
     lock.pragma('locking_mode = EXCLUSIVE');
     lock.exec('BEGIN EXCLUSIVE');
     lock.exec('COMMIT');
