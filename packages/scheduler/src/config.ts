@@ -26,8 +26,8 @@ export const defaults = {
 const optionalPath = z.string().min(1).optional();
 // Coercion would read a blank value (`--port ""` from an unset shell variable) as 0.
 const number = z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), z.coerce.number({ error: 'must be a number' }));
-const wholeNumber = (min: number, max: number) =>
-  number.pipe(z.int({ error: 'must be a whole number' }).min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }));
+const between = (schema: z.ZodNumber, min: number, max: number) => schema.min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` });
+const wholeNumber = (min: number, max: number) => number.pipe(between(z.int({ error: 'must be a whole number' }), min, max));
 
 const configSchema = z
   .strictObject({
@@ -56,7 +56,7 @@ const configSchema = z
     insecure: z.union([z.boolean(), z.stringbool()]),
     tlsCert: optionalPath,
     tlsKey: optionalPath,
-    rateLimit: number.pipe(z.number().min(0, { error: 'must be at least 0' }).max(1_000_000, { error: 'must be at most 1000000' })),
+    rateLimit: number.pipe(between(z.number(), 0, 1_000_000)),
     rateLimitBurst: wholeNumber(1, 10_000_000).optional(),
     maxPollsPerClient: wholeNumber(1, 1_000_000),
     requestTimeoutMs: wholeNumber(1000, 3_600_000),

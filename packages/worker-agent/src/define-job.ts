@@ -56,7 +56,12 @@ export function defineJob(definition: {
 
 // By shape rather than a brand, so definitions from another copy of this package (or plain objects) still count.
 export function isJobDefinition(value: unknown): value is JobDefinition {
-  return typeof value === 'object' && value !== null && 'handler' in value && 'type' in value && definitionFlaw(value) === null;
+  return isDefinitionAttempt(value) && definitionFlaw(value) === null;
+}
+
+/** An object with a `type` and a `handler`: meant as a job definition, whether or not it is a valid one. */
+function isDefinitionAttempt(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && 'handler' in value && 'type' in value;
 }
 
 /**
@@ -65,12 +70,11 @@ export function isJobDefinition(value: unknown): value is JobDefinition {
  * broken definitions.
  */
 export function definitionFlaw(value: unknown): string | null {
-  if (typeof value !== 'object' || value === null || !('handler' in value) || !('type' in value)) return null;
-  const candidate = value as Record<string, unknown>;
-  if (typeof candidate.handler !== 'function') return 'its handler is not a function';
-  if (typeof candidate.type !== 'string' || !isJobType(candidate.type)) return jobTypeRule(candidate.type);
-  if (candidate.schema !== undefined && typeof (candidate.schema as { safeParseAsync?: unknown }).safeParseAsync !== 'function') {
-    return `job type ${candidate.type}: its schema is not a zod schema`;
+  if (!isDefinitionAttempt(value)) return null;
+  if (typeof value.handler !== 'function') return 'its handler is not a function';
+  if (typeof value.type !== 'string' || !isJobType(value.type)) return jobTypeRule(value.type);
+  if (value.schema !== undefined && typeof (value.schema as { safeParseAsync?: unknown }).safeParseAsync !== 'function') {
+    return `job type ${value.type}: its schema is not a zod schema`;
   }
   return null;
 }
