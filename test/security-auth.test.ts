@@ -131,6 +131,35 @@ describe('with tokens configured', () => {
     expect(children.data!.jobs.map((job) => job.type)).toEqual(['child']);
   });
 
+  it('shows a worker token, through an idempotency key, only a child of the same parent', async () => {
+    const parent = await enqueue(as(producer), { type: 'parent' });
+    const secret = await as(producer).POST('/jobs', { body: { type: 'secret', payload: { password: 'hunter2' }, idempotency_key: 'key-of-another-job' } });
+    expect(secret.response.status).toBe(201);
+
+    const probe = await as(worker).POST('/jobs', { body: { type: 'child', parent_id: parent.id, idempotency_key: 'key-of-another-job' } });
+    expect(probe.response.status).toBe(403);
+    expect(JSON.stringify(probe.error)).not.toContain('hunter2');
+    expect(JSON.stringify(probe.error)).toContain('key-of-another-job');
+    // All or nothing: the batch's other child is not created either.
+    const batch = await as(worker).POST('/jobs/batch', {
+      body: { jobs: [{ type: 'child', parent_id: parent.id, idempotency_key: 'fresh-key' }, { type: 'child', parent_id: parent.id, idempotency_key: 'key-of-another-job' }] },
+    });
+    expect(batch.response.status).toBe(403);
+    const children = await as(producer).GET('/jobs', { params: { query: { parent_id: parent.id } } });
+    expect(children.data!.jobs).toEqual([]);
+
+    // Its own child, enqueued again with the same key, comes back as before.
+    const own = await as(worker).POST('/jobs', { body: { type: 'child', parent_id: parent.id, idempotency_key: 'own-key' } });
+    expect(own.response.status).toBe(201);
+    const again = await as(worker).POST('/jobs', { body: { type: 'child', parent_id: parent.id, idempotency_key: 'own-key' } });
+    expect(again.response.status).toBe(200);
+    expect(again.data!.id).toBe(own.data!.id);
+    // A producer may read any job, so the key answers it with whatever job holds it.
+    const producerRepeat = await as(producer).POST('/jobs', { body: { type: 'child', parent_id: parent.id, idempotency_key: 'key-of-another-job' } });
+    expect(producerRepeat.response.status).toBe(200);
+    expect(producerRepeat.data!.id).toBe(secret.data!.id);
+  });
+
   it('lets a token bound to worker ids lease, heartbeat and report only as those ids', async () => {
     const foreign = await as(boundWorker).POST('/next-job', { body: { worker_id: 'w2' } });
     expect(foreign.response.status).toBe(403);

@@ -95,7 +95,8 @@ export class JobService {
     await Promise.all([this.promoter.stop(), this.sweeper.stop(), this.recheck?.stop(), this.feed?.close()]);
   }
 
-  async enqueue(specs: JobSpec[]): Promise<EnqueueOutcome[]> {
+  /** `keysWithinParent`: the caller may not read jobs, so a key may only name a child of the same parent. */
+  async enqueue(specs: JobSpec[], { keysWithinParent = false }: { keysWithinParent?: boolean } = {}): Promise<EnqueueOutcome[]> {
     const now = this.now();
     const jobs = specs.map((spec) => newJob(spec, now));
     // Pollers waiting for these jobs are leased to in the enqueue's own transaction: one commit
@@ -103,7 +104,7 @@ export class JobService {
     const handOff = this.waiters.reserve(jobs.filter((job) => job.run_at <= now));
     let result;
     try {
-      result = await this.store.enqueueJobs({ jobs, now, handOffTo: handOff.map((waiter) => waiter.poller) });
+      result = await this.store.enqueueJobs({ jobs, now, handOffTo: handOff.map((waiter) => waiter.poller), keysWithinParent });
     } catch (error) {
       for (const waiter of handOff) waiter.deliver([]);
       throw error;

@@ -1,7 +1,7 @@
 // RFC 9457 problem details: the one shape every error response takes.
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { InvalidInputError, JobConflictError, JobNotFoundError, LeaseOwnerError, PayloadTooLargeError, StoreUnavailableError, type FieldError } from '../jobs/job-errors.js';
+import { ForeignIdempotencyKeyError, InvalidInputError, JobConflictError, JobNotFoundError, LeaseOwnerError, PayloadTooLargeError, StoreUnavailableError, type FieldError } from '../jobs/job-errors.js';
 import { ForbiddenError } from './auth/forbidden-error.js';
 import { UnsupportedMediaTypeError } from './read-request.js';
 
@@ -45,7 +45,7 @@ export function forbidden(detail: string): Problem {
 
 /** The problem for a request refused because of the job's state or lease (403, 404, 409), or null for any other error. */
 export function refusalProblem(error: unknown): Problem | null {
-  if (error instanceof LeaseOwnerError || error instanceof ForbiddenError) return forbidden(error.message);
+  if (error instanceof LeaseOwnerError || error instanceof ForbiddenError || error instanceof ForeignIdempotencyKeyError) return forbidden(error.message);
   if (error instanceof JobNotFoundError) {
     return { type: problemTypes.notFound, title: 'No such job', status: 404, detail: error.message };
   }

@@ -37,6 +37,17 @@ export class LeaseOwnerError extends Error {
   }
 }
 
+/**
+ * An idempotency key that names a job the caller may not read: a token with only the worker
+ * scope sees, through a key, only a child of the same parent, the one it could have enqueued.
+ */
+export class ForeignIdempotencyKeyError extends Error {
+  readonly code = 'idempotency_key_foreign';
+  constructor(readonly key: string) {
+    super(`The idempotency key ${JSON.stringify(key)} names a job that is not a child of the same parent; a token with only the worker scope may not read it.`);
+  }
+}
+
 export class InvalidInputError extends Error {
   readonly code = 'invalid_input';
   constructor(readonly errors: FieldError[]) {

@@ -110,10 +110,12 @@ export interface WorkerSnapshot extends WorkerRow {
 
 export interface JobStore {
   /**
-   * Inserts all jobs or none; a duplicate idempotency key yields the existing job. Then, in the
-   * same transaction, leases to each of `handOffTo` as `claimJobs` would (`handedOff[i]`).
+   * Inserts all jobs or none; a duplicate idempotency key yields the existing job. With
+   * `keysWithinParent`, a key that names a job with another parent fails the whole operation
+   * (`ForeignIdempotencyKeyError`). Then, in the same transaction, leases to each of
+   * `handOffTo` as `claimJobs` would (`handedOff[i]`).
    */
-  enqueueJobs(params: { jobs: NewJob[]; now: number; handOffTo?: Claimant[] }): Promise<EnqueueResult>;
+  enqueueJobs(params: { jobs: NewJob[]; now: number; handOffTo?: Claimant[]; keysWithinParent?: boolean }): Promise<EnqueueResult>;
   /** Leases up to `max` runnable jobs, highest priority first, then earliest `run_at`, then id. */
   claimJobs(params: Claimant & { now: number }): Promise<JobRow[]>;
   /** Hands back jobs just leased at these versions, as if they had not been leased. */

@@ -1,7 +1,7 @@
 // The job store over SQL: each operation reads the job, asks the state machine for the
 // transition and writes it guarded by the version it read, all in one transaction.
 import { isDeepStrictEqual } from 'node:util';
-import { JobNotFoundError, LeaseOwnerError } from '../jobs/job-errors.js';
+import { ForeignIdempotencyKeyError, JobNotFoundError, LeaseOwnerError } from '../jobs/job-errors.js';
 import type { JobStatus } from '../jobs/job-status.js';
 import * as machine from '../jobs/state-machine.js';
 import type {
@@ -34,7 +34,7 @@ export class SqlJobStore implements JobStore {
     private readonly random: () => number = Math.random,
   ) {}
 
-  enqueueJobs({ jobs, now, handOffTo = [] }: { jobs: NewJob[]; now: number; handOffTo?: Claimant[] }): Promise<EnqueueResult> {
+  enqueueJobs({ jobs, now, handOffTo = [], keysWithinParent = false }: { jobs: NewJob[]; now: number; handOffTo?: Claimant[]; keysWithinParent?: boolean }): Promise<EnqueueResult> {
     return this.writing(now, async (writer) => {
       const outcomes: EnqueueOutcome[] = [];
       const created: Array<{ job: JobRow; events: machine.EventDraft[] }> = [];
@@ -45,6 +45,7 @@ export class SqlJobStore implements JobStore {
         if (key != null) {
           const existing = byKey.get(key) ?? (await writer.tx.first(this.queries.jobByIdempotencyKey(key)));
           if (existing) {
+            if (keysWithinParent && existing.parent_id !== spec.parent_id) throw new ForeignIdempotencyKeyError(key);
             outcomes.push({ job: existing, created: false });
             continue;
           }

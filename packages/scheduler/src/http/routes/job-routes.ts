@@ -48,19 +48,19 @@ export function jobRoutes(service: JobService, maxPayloadBytes: number): Hono {
 
   routes.post('/jobs', async (c) => {
     const spec = await readBody(c, jobInputSchema);
-    assertMayEnqueue(c, [spec]);
+    const { mayReadJobs } = assertMayEnqueue(c, [spec]);
     assertPayloadsFit([spec.payload], maxPayloadBytes, () => '/payload');
     await refuseMissingParents(service, [spec], () => '/parent_id');
-    const [outcome] = await service.enqueue([spec]);
+    const [outcome] = await service.enqueue([spec], { keysWithinParent: !mayReadJobs });
     return c.json(jobView(outcome!.job), outcome!.created ? 201 : 200);
   });
 
   routes.post('/jobs/batch', async (c) => {
     const { jobs, return_jobs: returnJobs } = await readBody(c, jobBatchInputSchema);
-    assertMayEnqueue(c, jobs);
+    const { mayReadJobs } = assertMayEnqueue(c, jobs);
     assertPayloadsFit(jobs.map((job) => job.payload), maxPayloadBytes, (index) => `/jobs/${index}/payload`);
     await refuseMissingParents(service, jobs, (index) => `/jobs/${index}/parent_id`);
-    const outcomes = await service.enqueue(jobs);
+    const outcomes = await service.enqueue(jobs, { keysWithinParent: !mayReadJobs });
     return c.json({ jobs: returnJobs ? outcomes.map((outcome) => jobView(outcome.job)) : [], ids: outcomes.map((outcome) => outcome.job.id) }, 201);
   });
 
