@@ -78,6 +78,27 @@ describe('GET /metrics', () => {
     expect(text).toContain('process_cpu_seconds_total');
   });
 
+  it('counts a report sent again (a retried request) once', async () => {
+    const labels = job('default', 'repeat-t');
+    await enqueue(foreman.client, { type: 'repeat-t', payload: {} });
+    await enqueue(foreman.client, { type: 'repeat-t', payload: {}, max_attempts: 1 });
+    const [done, failed] = await leaseJobs(foreman.client, 'repeat-worker', { max: 2 });
+    for (let i = 0; i < 3; i++) {
+      expect((await complete(foreman.client, done!, { a: 1 })).response.status).toBe(200);
+      expect((await fail(foreman.client, failed!, { message: 'broken', retryable: false })).response.status).toBe(200);
+    }
+    const batch = await foreman.client.POST('/reports', {
+      body: { worker_id: 'repeat-worker', reports: [{ id: done!.id, version: done!.version, status: 'completed', result: { a: 1 } }] },
+    });
+    expect(batch.data!.results[0]!.status).toBe(200);
+
+    const { samples } = await scrape();
+    expect(samples.get(`foreman_jobs_completed_total{${labels}}`)).toBe(1);
+    expect(samples.get(`foreman_jobs_failed_total{${labels}}`)).toBe(1);
+    expect(samples.get(`foreman_job_run_seconds_count{${labels},outcome="completed"}`)).toBe(1);
+    expect(samples.get(`foreman_job_run_seconds_count{${labels},outcome="failed"}`)).toBe(1);
+  });
+
   it('times HTTP requests by the matched route pattern, never the raw path', async () => {
     const first = await enqueue(foreman.client, { type: 'route-t', payload: {} });
     const leased = await leaseOne(foreman.client, 'route-worker');

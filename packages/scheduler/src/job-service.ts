@@ -183,7 +183,8 @@ export class JobService {
   }): Promise<ReportsResult> {
     if (params.lease) this.noteWorkerSeen({ workerId: params.workerId, types: params.lease.types, queues: params.lease.queues, agent: params.agent ?? null });
     const result = await this.store.reportJobs({ workerId: params.workerId, reports: params.reports, lease: params.lease, now: this.now() });
-    const applied = result.settled.flatMap((settled) => ('job' in settled ? [settled.job] : []));
+    // A repeated report changed nothing, so it is neither counted nor announced again.
+    const applied = result.settled.flatMap((settled) => ('job' in settled && !settled.repeated ? [settled.job] : []));
     this.observer.ended(applied, 'report');
     this.jobsChanged(applied);
     this.leasesExpired(expiredOnArrival(result.settled));

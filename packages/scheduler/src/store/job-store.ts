@@ -39,10 +39,11 @@ export interface JobReport {
 
 /**
  * Each report or heartbeat of a batch applied (the job as it now stands) or refused (the job moved
- * on, never was, or is another worker's). `expired` is the job as it stands when the refusal found
- * its lease passed and ended the attempt itself, ahead of the sweeper.
+ * on, never was, or is another worker's). `repeated`: the report had been applied before and
+ * changed nothing now. `expired` is the job as it stands when the refusal found its lease passed
+ * and ended the attempt itself, ahead of the sweeper.
  */
-export type Settled = { job: JobRow } | { refused: JobConflictError | JobNotFoundError | LeaseOwnerError; expired?: JobRow };
+export type Settled = { job: JobRow; repeated?: true } | { refused: JobConflictError | JobNotFoundError | LeaseOwnerError; expired?: JobRow };
 
 export interface JobHeartbeat {
   id: string;

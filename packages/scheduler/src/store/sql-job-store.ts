@@ -127,7 +127,7 @@ export class SqlJobStore implements JobStore {
     if (held.refused) {
       // Another worker's lease is not this worker's business: refused, and nothing is recorded.
       if (held.refused instanceof LeaseOwnerError) return held;
-      if (!held.expired && (await this.isRepeatedReport(writer, job, { version, workerId, outcome }))) return { job };
+      if (!held.expired && (await this.isRepeatedReport(writer, job, { version, workerId, outcome }))) return { job, repeated: true };
       // The refused work is kept in the history, so no result is silently thrown away.
       const superseded = { ...supersededDetails(outcome), reported_version: version, reported_by: workerId };
       writer.record(held.expired ?? job, [{ type: 'report_superseded', details: superseded }], { version, worker_id: workerId });
