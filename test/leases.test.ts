@@ -251,6 +251,17 @@ describe('reports', () => {
     expect(data!.events[3]!.details).toMatchObject({ status: 'completed', result: { n: 2 } });
   });
 
+  it('takes a completion without a result and one with `result: null` as the same report', async () => {
+    const job = await enqueue(foreman.client, { type: 't' });
+    const leased = await leaseOne(foreman.client, 'w');
+    const body = { worker_id: 'w', version: leased.version, status: 'completed' as const };
+    const first = await foreman.client.POST('/jobs/{id}/complete', { params: { path: { id: job.id } }, body });
+    expect(first.response.status).toBe(200);
+    const explicitNull = await foreman.client.POST('/jobs/{id}/complete', { params: { path: { id: job.id } }, body: { ...body, result: null } });
+    expect(explicitNull.response.status).toBe(200);
+    expect(await eventTypes(foreman.client, job.id)).toEqual(['enqueued', 'leased', 'completed']);
+  });
+
   it('refuses a repeated failure report whose error differs from the one applied', async () => {
     const job = await enqueue(foreman.client, { type: 't', max_attempts: 1 });
     const leased = await leaseOne(foreman.client, 'w');

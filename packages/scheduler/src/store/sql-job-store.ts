@@ -332,8 +332,10 @@ function leaseOrder(a: JobRow, b: JobRow): number {
   return b.priority - a.priority || a.run_at - b.run_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
+/** Whether two stored results say the same; no result and an explicit `null` both read as null. */
 function sameJson(a: string | null, b: string | null): boolean {
-  return a === b || (a !== null && b !== null && isDeepStrictEqual(JSON.parse(a), JSON.parse(b)));
+  const parse = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
+  return a === b || isDeepStrictEqual(parse(a), parse(b));
 }
 
 function supersededDetails(outcome: ReportOutcome): Record<string, unknown> {
