@@ -130,6 +130,8 @@ describe('wrong types name the field', () => {
     ['/jobs', { type: 'a', max_attempts: 0 }, '/max_attempts'],
     ['/jobs', { type: 'a', lease_ms: 50 }, '/lease_ms'],
     ['/jobs', { type: 'a', run_at: 'tomorrow' }, '/run_at'],
+    ['/jobs', { type: 'a', run_at: '9999-12-31T23:59:59-01:00' }, '/run_at'],
+    ['/jobs', { type: 'a', run_at: '0000-01-01T00:00:00+00:01' }, '/run_at'],
     ['/jobs', { type: 'a', run_at: '2030-01-01T00:00:00Z', delay_ms: 5 }, '/delay_ms'],
     ['/jobs', { type: 'a', backoff: { strategy: 'random' } }, '/backoff/strategy'],
     ['/jobs', { type: 'x'.repeat(129) }, '/type'],
@@ -188,6 +190,9 @@ describe('unknown ids and bad queries', () => {
     ['type=sleep&type=http', '/type'],
     ['limit=1&limit=3', '/limit'],
     ['created_after=yesterday', '/created_after'],
+    ['created_before=9999-12-31T23:30:00-01:00', '/created_before'],
+    ['__proto__=1', '/__proto__'],
+    ['constructor=1', '/constructor'],
     ['stauts=failed', '/stauts'],
     ["type=ocr'%20OR%201=1--", '/type'],
   ])('GET /jobs?%s → 400 at %s', async (query, field) => {

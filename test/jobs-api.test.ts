@@ -256,6 +256,20 @@ describe('listing', () => {
     expect(several!.jobs).toHaveLength(7);
   });
 
+  it('compares created_after and created_before with instants finer than a millisecond', async () => {
+    const job = await enqueue(foreman.client, { type: 'sub-ms' });
+    // A job stamped at …n ms was created before …n.5 ms, and not at or after it.
+    const justAfter = job.created_at.replace(/Z$/, '5Z');
+    const list = async (query: { created_after?: string; created_before?: string }) =>
+      (await foreman.client.GET('/jobs', { params: { query: { type: 'sub-ms', ...query } } })).data!.jobs.map((listed) => listed.id);
+    expect(await list({ created_before: justAfter })).toEqual([job.id]);
+    expect(await list({ created_after: justAfter })).toEqual([]);
+    expect(await list({ created_after: job.created_at })).toEqual([job.id]);
+    expect(await list({ created_before: job.created_at })).toEqual([]);
+    // Zeros past the millisecond change nothing.
+    expect(await list({ created_after: job.created_at.replace(/Z$/, '000Z') })).toEqual([job.id]);
+  });
+
   it('accepts statuses as a comma-separated list', async () => {
     await enqueue(foreman.client, { type: 't' });
     const response = await fetch(`${foreman.url}/jobs?status=pending,running`);

@@ -524,7 +524,7 @@ export type components = {
             priority?: number;
             /**
              * Format: date-time
-             * @description Not before this instant; one already past means now (the job does not go ahead of jobs enqueued before it). Not together with `delay_ms`.
+             * @description Not before this instant; one already past means now (the job does not go ahead of jobs enqueued before it). Not together with `delay_ms`. With its offset applied, the instant must lie between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z, as RFC 3339 has four-digit years.
              */
             run_at?: string;
             /** @description Not before this many milliseconds from now. Not together with `run_at`. */
@@ -907,9 +907,9 @@ export interface operations {
                 type?: components["schemas"]["JobType"];
                 queue?: components["schemas"]["QueueName"];
                 parent_id?: string;
-                /** @description Only jobs created at or after this instant. */
+                /** @description Only jobs created at or after this instant (any precision; jobs are stamped in whole milliseconds). Between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z. */
                 created_after?: string;
-                /** @description Only jobs created strictly before this instant. */
+                /** @description Only jobs created strictly before this instant (any precision; jobs are stamped in whole milliseconds). Between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z. */
                 created_before?: string;
                 limit?: number;
                 /** @description The `next_cursor` of the previous page. */

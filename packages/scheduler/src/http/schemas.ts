@@ -13,10 +13,16 @@ const noNul = /^[^\u0000]*$/;
 const noNulMessage = 'must not contain NUL characters';
 const idSchema = z.string().min(1).max(64).regex(noNul, noNulMessage);
 const workerIdSchema = z.string().min(1).max(128).regex(noNul, noNulMessage);
+/** RFC 3339 writes years with four digits: an offset must not carry the instant past them. */
+const earliestInstantMs = Date.parse('0000-01-01T00:00:00Z');
+const latestInstantMs = Date.parse('9999-12-31T23:59:59.999Z');
 // RFC 3339 allows a lower-case `t` and `z`; zod's format takes only upper case.
 const timestampSchema = z.preprocess(
   (value) => (typeof value === 'string' ? value.toUpperCase() : value),
-  z.iso.datetime({ offset: true, message: 'must be an RFC 3339 date-time, e.g. 2026-11-22T07:33:03.123Z' }),
+  z.iso.datetime({ offset: true, message: 'must be an RFC 3339 date-time, e.g. 2026-11-22T07:33:03.123Z' }).refine((text) => {
+    const ms = Date.parse(text);
+    return ms >= earliestInstantMs && ms <= latestInstantMs;
+  }, 'must be an instant between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z'),
 );
 
 export const backoffInputSchema = z.strictObject({

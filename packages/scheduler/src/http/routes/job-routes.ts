@@ -19,9 +19,12 @@ async function refuseMissingParents(service: JobService, specs: JobSpec[], pathO
   }
 }
 
-/** Query parameters as an object; `status` may repeat or hold a comma-separated list. */
+/**
+ * Query parameters as an object; `status` may repeat or hold a comma-separated list. The object
+ * has no prototype, so `__proto__` is a parameter like any other (and refused as unknown).
+ */
 function listQuery(url: URL): Record<string, unknown> {
-  const query: Record<string, unknown> = {};
+  const query: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   const repeated: FieldError[] = [];
   for (const key of new Set(url.searchParams.keys())) {
     const values = url.searchParams.getAll(key);
@@ -31,6 +34,15 @@ function listQuery(url: URL): Record<string, unknown> {
   }
   if (repeated.length) throw new InvalidInputError(repeated);
   return query;
+}
+
+/**
+ * The first whole millisecond at or after a timestamp. Jobs are stamped in whole milliseconds, so
+ * "at or after" and "strictly before" a finer instant both compare with it (Date.parse truncates).
+ */
+function firstMillisecondFrom(timestamp: string): number {
+  const beyondMilliseconds = /\.\d{3}(\d+)/.exec(timestamp)?.[1] ?? '';
+  return Date.parse(timestamp) + (/[1-9]/.test(beyondMilliseconds) ? 1 : 0);
 }
 
 /**
@@ -71,8 +83,8 @@ export function jobRoutes(service: JobService, maxPayloadBytes: number): Hono {
       type: query.type,
       queue: query.queue,
       parentId: query.parent_id,
-      createdAfter: query.created_after === undefined ? undefined : Date.parse(query.created_after),
-      createdBefore: query.created_before === undefined ? undefined : Date.parse(query.created_before),
+      createdAfter: query.created_after === undefined ? undefined : firstMillisecondFrom(query.created_after),
+      createdBefore: query.created_before === undefined ? undefined : firstMillisecondFrom(query.created_before),
       limit: query.limit,
       after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
     });
