@@ -232,6 +232,15 @@ describe('unknown ids and bad queries', () => {
     expect((await foreman.client.GET('/stats')).data!.counts.pending).toBe(before);
   });
 
+  it('names a number too large to represent together with every other fault of the body', async () => {
+    const { status, problem } = await send('POST', '/jobs', '{"type":5,"payload":{"a/b":1e400,"c":[1e999]},"priority":"x"}');
+    expect(status).toBe(400);
+    expect(problem.errors!.map((error) => error.path).sort()).toEqual(['/payload/a~1b', '/payload/c/0', '/priority', '/type']);
+    const batch = await send('POST', '/jobs/batch', '{"jobs":[{"type":"t","payload":1e400},{"type":"t","priority":1e999}]}');
+    expect(batch.problem.errors!.map((error) => error.path).sort()).toEqual(['/jobs/0/payload', '/jobs/1/priority']);
+    expect(batch.problem.errors!.find((error) => error.path === '/jobs/1/priority')!.message).toMatch(/too large to represent/);
+  });
+
   it('names a field that breaks several rules once, with every rule it breaks', async () => {
     const { problem } = await send('POST', '/jobs', JSON.stringify({ type: '' }));
     expect(problem.errors).toEqual([{ path: '/type', message: expect.stringMatching(/>=1 characters; must be 1-128 characters/) }]);

@@ -13,24 +13,28 @@ function pointer(path: readonly PropertyKey[]): string {
   return path.map((part) => `/${String(part).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
 }
 
-/** One error per field: a value that breaks several rules gets them in one message. */
-export function fieldErrors(error: z.ZodError): FieldError[] {
+/**
+ * One error per field: a value that breaks several rules gets them in one message. `found`
+ * are errors found before the schema ran (numbers too large to represent), listed first.
+ */
+export function fieldErrors(error: z.ZodError | undefined, found: FieldError[] = []): FieldError[] {
   const messages = new Map<string, string[]>();
   const add = (path: string, message: string) => {
     const known = messages.get(path);
     if (!known) messages.set(path, [message]);
     else if (!known.includes(message)) known.push(message);
   };
-  for (const issue of error.issues) {
+  for (const { path, message } of found) add(path, message);
+  for (const issue of error?.issues ?? []) {
     if (issue.code === 'unrecognized_keys') for (const key of issue.keys) add(pointer([...issue.path, key]), 'is not a known field');
     else add(pointer(issue.path), issue.message);
   }
   return [...messages].map(([path, all]) => ({ path, message: all.join('; ') }));
 }
 
-export function validate<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+export function validate<S extends z.ZodType>(schema: S, value: unknown, found: FieldError[] = []): z.output<S> {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new InvalidInputError(fieldErrors(parsed.error));
+  if (!parsed.success || found.length) throw new InvalidInputError(fieldErrors(parsed.error, found));
   return parsed.data;
 }
 
@@ -56,15 +60,13 @@ function jsonDepth(text: string): number {
  */
 const mayOverflowNumber = /[:,[]\s*-?(?:\d{309}|[\d.]+[eE]\+?\d{3})/;
 
-/** The pointer to the first number in `value` that is not finite, or null. */
-function nonFiniteNumberAt(value: unknown, path: string): string | null {
-  if (typeof value === 'number') return Number.isFinite(value) ? null : path;
-  if (value === null || typeof value !== 'object') return null;
-  for (const [key, item] of Object.entries(value)) {
-    const found = nonFiniteNumberAt(item, `${path}${pointer([key])}`);
-    if (found !== null) return found;
+/** Adds to `found` the pointer to every number in `value` that is not finite. */
+function nonFiniteNumbers(value: unknown, path: string, found: string[]): string[] {
+  if (typeof value === 'number' && !Number.isFinite(value)) found.push(path);
+  else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) nonFiniteNumbers(item, `${path}${pointer([key])}`, found);
   }
-  return null;
+  return found;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -93,10 +95,13 @@ function assertJsonMediaType(c: Context): void {
   }
 }
 
-/** Parses the JSON body; an absent body reads as `undefined` so optional bodies may be left out. */
-export async function readJson(c: Context): Promise<unknown> {
+/**
+ * Parses the JSON body; an absent body reads as `undefined` so optional bodies may be left out.
+ * Numbers too large to represent are named in `overflowing`, to be reported with the body's other faults.
+ */
+async function readJson(c: Context): Promise<{ body: unknown; overflowing: FieldError[] }> {
   const text = decodeUtf8(await c.req.arrayBuffer());
-  if (text?.trim() === '') return undefined;
+  if (text?.trim() === '') return { body: undefined, overflowing: [] };
   assertJsonMediaType(c);
   if (text === null) throw new InvalidInputError([{ path: '', message: 'is not valid UTF-8' }]);
   if (jsonDepth(text) > maxJsonDepth) {
@@ -109,18 +114,17 @@ export async function readJson(c: Context): Promise<unknown> {
     throw new InvalidInputError([{ path: '', message: `malformed JSON: ${(error as Error).message}` }]);
   }
   // Stored, such a number would silently become null; the text test keeps the walk off the hot path.
-  const overflowing = mayOverflowNumber.test(text) ? nonFiniteNumberAt(body, '') : null;
-  if (overflowing !== null) throw new InvalidInputError([{ path: overflowing, message: 'is a number too large to represent (beyond ±1.8e308)' }]);
-  return body;
+  const overflowing = mayOverflowNumber.test(text) ? nonFiniteNumbers(body, '', []) : [];
+  return { body, overflowing: overflowing.map((path) => ({ path, message: 'is a number too large to represent (beyond ±1.8e308)' })) };
 }
 
 export async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
-  const body = await readJson(c);
+  const { body, overflowing } = await readJson(c);
   if (body === undefined) throw new InvalidInputError([{ path: '', message: 'a JSON body is required' }]);
-  return validate(schema, body);
+  return validate(schema, body, overflowing);
 }
 
 export async function readOptionalBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
-  const body = await readJson(c);
-  return validate(schema, body === undefined ? {} : body);
+  const { body, overflowing } = await readJson(c);
+  return validate(schema, body === undefined ? {} : body, overflowing);
 }
