@@ -9,9 +9,10 @@ const agentBin = new URL('../packages/worker-agent/bin/foreman-agent.js', import
 const localAgentId = 'local-agent';
 const children = [];
 
-// Each bin runs as its shebang says, with the node flags it carries.
+// Each bin runs as its shebang says, with the node flags it carries, in a process group of its
+// own: a Ctrl-C in the terminal then reaches this script alone, which stops them in order.
 function start(bin, args) {
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
   children.push(child);
   child.on('exit', (code, signal) => {
     if (stopping) return;
@@ -41,14 +42,35 @@ async function withdrawStaleDrain(url) {
   if (outcome) process.stderr.write(`start-local: could not withdraw an earlier drain of ${localAgentId} (${outcome}); if one is stored, the agent drains at once\n`);
 }
 
+const running = (child) => child.exitCode === null && child.signalCode === null;
+
+/**
+ * The agent first, so that it hands back the jobs it runs while the scheduler still takes its
+ * reports; then the scheduler.
+ */
 let stopping = false;
-function stop(code = 0) {
+async function stop(code = 0) {
   stopping = true;
-  for (const child of children) child.kill('SIGTERM');
-  Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve))))).then(() => process.exit(code));
+  for (const child of [...children].reverse()) {
+    if (!running(child)) continue;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  process.exit(code);
 }
-process.once('SIGINT', () => stop());
-process.once('SIGTERM', () => stop());
+// A second Ctrl-C: the operator will not wait; each process is told again, which cuts its shutdown short.
+let signals = 0;
+const onSignal = () => {
+  if (++signals === 1) void stop();
+  else for (const child of children) if (running(child)) child.kill('SIGTERM');
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+// Whatever ends this script, the processes it started do not outlive it.
+process.on('exit', () => {
+  for (const child of children) if (running(child)) child.kill('SIGTERM');
+});
 
 const scheduler = start(schedulerBin, process.argv.slice(2).filter((arg) => arg !== '--'));
 const lines = createInterface({ input: scheduler.stdout });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, expect, it } from 'vitest';
 import { watchChild } from './support/child-process.js';
-import { clientFor, tempDir } from './support/scheduler.js';
+import { clientFor, spawnScheduler, tempDir } from './support/scheduler.js';
 import { token, tokensFile } from './support/tokens.js';
 import { enqueue, eventually, getJob } from './support/worker-calls.js';
 
@@ -18,9 +18,16 @@ interface Access {
   token?: string;
 }
 
-/** Runs `pnpm start`'s script on the given database; resolves once its agent has asked for work. */
-async function startForeman(db: string, access: Access) {
-  const child = spawn(process.execPath, [startLocal, '--port', '0', '--db', db, ...access.flags], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...access.env } });
+/**
+ * Runs `pnpm start`'s script on the given database; resolves once its agent has asked for work.
+ * `ownGroup`: in a process group of its own, as a terminal runs a command, so that the whole group can be signalled.
+ */
+async function startForeman(db: string, access: Access, { ownGroup = false } = {}) {
+  const child = spawn(process.execPath, [startLocal, '--port', '0', '--db', db, ...access.flags], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...access.env },
+    detached: ownGroup,
+  });
   const exited = watchChild(child);
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -72,5 +79,28 @@ it.each<[string, Access]>([
     expect(await second.exited).toBe(0);
   } finally {
     second.child.kill('SIGKILL');
+  }
+});
+
+it('hands a running job back on Ctrl-C, which a terminal sends to the whole process group', async () => {
+  const db = join(dir.path, `foreman-${Math.random().toString(36).slice(2)}.db`);
+  const foreman = await startForeman(db, { flags: [], env: { FOREMAN_SHUTDOWN_GRACE_MS: '200' } }, { ownGroup: true });
+  let job;
+  try {
+    job = await enqueue(foreman.client, { type: 'sleep', payload: { ms: 60_000 }, max_attempts: 1 });
+    await eventually(() => getJob(foreman.client, job!.id), (current) => current.status === 'running');
+    process.kill(-foreman.child.pid!, 'SIGINT');
+    expect(await foreman.exited).toBe(0);
+    expect(foreman.stderr()).not.toContain('second signal');
+  } finally {
+    foreman.child.kill('SIGKILL');
+  }
+  // The agent handed the job back before the scheduler stopped: pending again, its cut attempt not counted.
+  const scheduler = await spawnScheduler(db);
+  try {
+    expect(await getJob(clientFor(scheduler.url), job.id)).toMatchObject({ status: 'pending', attempt: 0, max_attempts: 1 });
+  } finally {
+    scheduler.child.kill('SIGTERM');
+    await scheduler.exited;
   }
 });
