@@ -61,6 +61,21 @@ describe('draining an agent', () => {
     expect((await foreman.client.GET('/jobs', { params: { query: { status: ['pending'] } } })).data!.jobs).toHaveLength(1);
   });
 
+  it('still gives running jobs only the grace period when SIGTERM comes during the drain', async () => {
+    const running = await enqueue(foreman.client, { type: 'wait', payload: { ms: 60_000 } });
+    const agent = agents.start(foreman.url, ['--worker-id', 'retiring-stopped', '--shutdown-grace-ms', '300']);
+    await eventually(() => getJob(foreman.client, running.id), (job) => job.status === 'running');
+    expect((await drain('retiring-stopped')).response.status).toBe(200);
+    await eventually(async () => (await workerSeen('retiring-stopped'))?.draining, (draining) => draining === true);
+
+    const stoppedAt = Date.now();
+    agent.child.kill('SIGTERM');
+    expect(await agent.exited).toBe(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+    // Cut short by the stop, it is handed back: pending again, the attempt not counted.
+    expect(await getJob(foreman.client, running.id)).toMatchObject({ status: 'pending', attempt: 0 });
+  });
+
   it('answers a waiting long poll at once, refuses new work until withdrawn, and says so in heartbeats', async () => {
     const held = await enqueue(foreman.client, { type: 'by-hand', payload: {} });
     const job = await leaseOne(foreman.client, 'manual', { types: ['by-hand'] });

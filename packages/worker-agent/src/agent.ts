@@ -35,7 +35,7 @@ export interface Agent {
   /**
    * Resolves once the scheduler asked this worker to drain (`POST /workers/{id}/drain`) and the
    * agent, having stopped polling, finished and reported every job it was running. A `stop()`
-   * during a drain waits for the same (the jobs are not aborted).
+   * during a drain gives the jobs still running `shutdownGraceMs` from then on, as any stop does.
    */
   readonly drained: Promise<void>;
   readonly workerId: string;
@@ -73,6 +73,11 @@ export function createAgent(options: AgentOptions = {}): Agent {
   const stopPolling = new AbortController();
   let polling: Promise<void> | undefined;
   let stopping: Promise<void> | undefined;
+  let askStop!: () => void;
+  /** Settles at `stop()`: a drain, which lets jobs run as long as they need, is bounded from then on. */
+  const stopAsked = new Promise<void>((resolve) => {
+    askStop = resolve;
+  });
   const lease = {
     worker_id: config.workerId,
     wait_ms: config.waitMs,
@@ -129,9 +134,10 @@ export function createAgent(options: AgentOptions = {}): Agent {
     const pending = () => allRuns((run) => run.reported);
     // The grace is the handlers' time; reports that wait for an unreachable scheduler get the deadline below.
     const grace = new AbortController();
+    const graceElapsed = (ms: number) => sleep(ms, false, { signal: grace.signal }).catch(() => false);
     const finishedInTime = await Promise.race([
       allRuns((run) => run.decided).then(() => true),
-      ...(graceMs === null ? [] : [sleep(graceMs, false, { signal: grace.signal }).catch(() => false)]),
+      graceMs === null ? stopAsked.then(() => graceElapsed(config.shutdownGraceMs)) : graceElapsed(graceMs),
     ]);
     grace.abort();
     if (!finishedInTime) {
@@ -181,6 +187,7 @@ export function createAgent(options: AgentOptions = {}): Agent {
       });
     },
     stop() {
+      askStop();
       stopping ??= shutdown(config.shutdownGraceMs);
       return stopping;
     },
