@@ -1,5 +1,7 @@
 // Agent processes that stop, gracefully or not: no job is lost and no stale report lands.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -100,6 +102,34 @@ describe('agent processes', () => {
     } finally {
       // Gone already when the test passes; a failed assertion must not leave it running.
       child.kill('SIGKILL');
+    }
+  });
+
+  it('backs off from a URL whose server answers 200 but is no Foreman scheduler, saying so once', async () => {
+    let requests = 0;
+    const impostor = createServer((request, response) => {
+      requests++;
+      request.resume();
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(impostor.address() as AddressInfo).port}`;
+    const child = spawn(process.execPath, [agentBin, '--url', url, '--worker-id', 'lost', '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = watchChild(child);
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      // Backing off (0.1 s doubling to 5 s) makes about 6 requests in 3 s; without it, hundreds.
+      expect(requests).toBeLessThan(12);
+      const warnings = stdout.split('\n').filter((line) => line.includes('scheduler unreachable'));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain('is the agent');
+      expect(stdout).not.toContain('reachable again');
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+      impostor.close();
     }
   });
 });

@@ -38,7 +38,8 @@ export async function poll({ client, logger, outage, slots, lease, dispatch, onD
         body: { ...lease, max: Math.min(slots.free, MAX_PER_LEASE) },
         signal: AbortSignal.any([signal, AbortSignal.timeout((lease.wait_ms ?? 0) + POLL_SLACK_MS)]),
       });
-      if (data) {
+      // A server that is not a Foreman scheduler may answer 200 too; that is no answer to back off from.
+      if (data && Array.isArray(data.jobs)) {
         outage.succeeded();
         backoff.reset();
         for (const job of data.jobs) dispatch(job);
@@ -48,7 +49,9 @@ export async function poll({ client, logger, outage, slots, lease, dispatch, onD
         }
         continue;
       }
-      if (response.status >= 500 || response.status === 429) {
+      if (data) {
+        outage.failed(`HTTP ${response.status} from /next-job without a list of jobs: is the agent's --url a Foreman scheduler?`);
+      } else if (response.status >= 500 || response.status === 429) {
         outage.failed(`HTTP ${response.status} from /next-job`);
       } else {
         // A 4xx will not fix itself (bad types, say); say so at every retry, which backoff spaces out.
