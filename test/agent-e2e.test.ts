@@ -61,6 +61,13 @@ describe('an agent', () => {
     expect(data!.events.map((event) => event.version)).toEqual([1, 2, 2, 3]);
   });
 
+  it('takes an empty token as none, as an empty FOREMAN_TOKEN in `token: process.env.FOREMAN_TOKEN` gives it', async () => {
+    const echo = defineJob({ type: 'echo', handler: async (payload) => payload });
+    await startAgent({ handlers: [echo], token: '' });
+    const job = await enqueue(foreman.client, { type: 'echo', payload: { n: 1 } });
+    expect(await finished(job.id)).toMatchObject({ status: 'completed', result: { n: 1 } });
+  });
+
   it('never runs more handlers at once than its concurrency', async () => {
     const slow = slowJobCountingPeak();
     await startAgent({ handlers: [slow.definition], concurrency: 3 });

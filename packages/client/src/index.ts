@@ -26,7 +26,10 @@ export const maxNameLength = 128;
 export interface ForemanClientOptions extends Omit<ClientOptions, 'baseUrl'> {
   /** The scheduler's base URL, e.g. `http://127.0.0.1:8080`. */
   url: string;
-  /** A token made with `foreman-scheduler token`, sent as `Authorization: Bearer <token>`. */
+  /**
+   * A token made with `foreman-scheduler token`, sent as `Authorization: Bearer <token>`. An empty
+   * one counts as none, as an empty `FOREMAN_TOKEN` does.
+   */
   token?: string;
 }
 
@@ -41,7 +44,7 @@ export interface ForemanClientOptions extends Omit<ClientOptions, 'baseUrl'> {
 export function createForemanClient(options: ForemanClientOptions) {
   const { url, token, ...rest } = options;
   const client = createFetchClient<paths>({ ...rest, baseUrl: url.replace(/\/+$/, '') });
-  if (token !== undefined) {
+  if (token !== undefined && token !== '') {
     const authorization = `Bearer ${token}`;
     client.use({
       onRequest({ request }) {

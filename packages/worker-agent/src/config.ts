@@ -57,8 +57,11 @@ export const agentOptionsSchema = z.strictObject({
   logger: z
     .custom<Logger>((value) => typeof (value as { child?: unknown } | null)?.child === 'function', 'must be a pino logger')
     .optional(),
-  /** Sent as `Authorization: Bearer <token>` with every request to the scheduler. */
-  token: z.string().min(1).optional(),
+  /**
+   * Sent as `Authorization: Bearer <token>` with every request to the scheduler. An empty one
+   * counts as none, so that `token: process.env.FOREMAN_TOKEN` means the same as the CLI's variable.
+   */
+  token: z.preprocess((value) => (value === '' ? undefined : value), z.string().optional()),
   /** PEM file of the CA that issued the scheduler's HTTPS certificate, when it is a private one. */
   caFile: z.string().min(1).optional(),
   /** Used for every request to the scheduler (not by the http handler). */
