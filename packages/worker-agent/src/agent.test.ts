@@ -12,6 +12,11 @@ describe('configuration', () => {
     expect(() => createAgent({ handlers: [twice, twice] })).toThrow(/more than one handler for type twice/);
   });
 
+  it('refuses a long-poll wait under 100 ms, with which an idle agent would ask again and again', () => {
+    expect(() => createAgent({ waitMs: 0 })).toThrow(/waitMs: must be at least 100/);
+    expect(() => createAgent({ waitMs: 100 })).not.toThrow();
+  });
+
   it('refuses a CA file it cannot read, naming the option', () => {
     const refusal = (() => {
       try {

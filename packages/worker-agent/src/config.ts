@@ -48,7 +48,8 @@ export const agentOptionsSchema = z.strictObject({
   types: names('type').optional(),
   /** Lease only from these queues; absent means any. */
   queues: names('queue').optional(),
-  waitMs: z.int().min(0).max(60_000).default(DEFAULTS.waitMs),
+  /** An idle agent polls again as soon as a poll ends: a shorter wait would make it spin. */
+  waitMs: z.int().min(100, 'must be at least 100 (ms)').max(60_000).default(DEFAULTS.waitMs),
   shutdownGraceMs: z.int().min(0).max(86_400_000).default(DEFAULTS.shutdownGraceMs),
   /** Registers the built-in `file` handler, confined to this directory. */
   fileRoot: z.string().min(1).optional(),
