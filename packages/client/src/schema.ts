@@ -709,6 +709,7 @@ export type components = {
         Worker: {
             worker_id: string;
             first_seen: components["schemas"]["Timestamp"];
+            /** @description When it last polled, heartbeated or reported, to within about 5 s (the scheduler writes it at most that often). */
             last_seen: components["schemas"]["Timestamp"];
             /** @description Jobs leased to it and not ended, including those it leased ahead (`agent.prefetch`) that still wait for a slot. */
             running_jobs: number;
@@ -1310,7 +1311,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Agents that polled within the last hour, most recently seen first. */
+            /** @description Agents heard from (a poll, a heartbeat or a report) within the last hour, most recently first. */
             200: {
                 headers: {
                     [name: string]: unknown;

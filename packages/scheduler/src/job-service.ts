@@ -162,6 +162,7 @@ export class JobService {
 
   /** Extends many leases of one worker in one transaction; each heartbeat is applied or refused on its own. */
   async heartbeatMany(params: { workerId: string; heartbeats: JobHeartbeat[] }): Promise<Settled[]> {
+    this.noteWorkerHeard(params.workerId);
     const settled = await this.store.heartbeatJobs({ ...params, now: this.now() });
     this.leasesExpired(expiredOnArrival(settled));
     return settled;
@@ -182,6 +183,7 @@ export class JobService {
     signal?: AbortSignal;
   }): Promise<ReportsResult> {
     if (params.lease) this.noteWorkerSeen({ workerId: params.workerId, types: params.lease.types, queues: params.lease.queues, agent: params.agent ?? null });
+    else this.noteWorkerHeard(params.workerId);
     const result = await this.store.reportJobs({ workerId: params.workerId, reports: params.reports, lease: params.lease, now: this.now() });
     // A repeated report changed nothing, so it is neither counted nor announced again.
     const applied = result.settled.flatMap((settled) => ('job' in settled && !settled.repeated ? [settled.job] : []));
@@ -246,17 +248,29 @@ export class JobService {
     this.feed?.announce(jobs);
   }
 
+  /** A heartbeat or report: the worker is alive though it does not poll (every slot busy, say). */
+  private noteWorkerHeard(workerId: string): void {
+    const last = this.workerSeenWrites.get(workerId);
+    // Without a poll since this scheduler started, the key is unknown: the next poll writes in full.
+    this.noteWorker(workerId, last?.key ?? '', (now) => this.store.recordWorkerHeard({ workerId, now }));
+  }
+
   private noteWorkerSeen(request: Pick<LeaseRequest, 'workerId' | 'types' | 'queues' | 'agent'>): void {
-    const now = this.now();
     const key = JSON.stringify([request.types, request.queues, request.agent]);
-    const last = this.workerSeenWrites.get(request.workerId);
+    this.noteWorker(request.workerId, key, (now) =>
+      this.store.recordWorkerSeen({ workerId: request.workerId, types: request.types, queues: request.queues, agent: request.agent, now }),
+    );
+  }
+
+  /** Writes what a worker asks for (`key`) when it changed, and otherwise at most every few seconds. */
+  private noteWorker(workerId: string, key: string, write: (now: number) => Promise<void>): void {
+    const now = this.now();
+    const last = this.workerSeenWrites.get(workerId);
     if (last && last.key === key && now - last.at < workerSeenWriteIntervalMs) return;
     if (this.workerSeenWrites.size >= maxRememberedWorkers) this.workerSeenWrites.clear();
-    this.workerSeenWrites.set(request.workerId, { at: now, key });
-    // Bookkeeping only: a failure here must not fail the lease, and the next poll writes again.
-    this.store
-      .recordWorkerSeen({ workerId: request.workerId, types: request.types, queues: request.queues, agent: request.agent, now })
-      .catch(() => this.workerSeenWrites.delete(request.workerId));
+    this.workerSeenWrites.set(workerId, { at: now, key });
+    // Bookkeeping only: a failure here must not fail the request, and the next one writes again.
+    write(now).catch(() => this.workerSeenWrites.delete(workerId));
   }
 }
 

@@ -378,6 +378,10 @@ export class JobQueries {
       );
   }
 
+  workerHeard({ workerId, now }: { workerId: string; now: number }) {
+    return this.db.updateTable('workers').set({ last_seen: now }).where('worker_id', '=', workerId).where('last_seen', '<', now);
+  }
+
   workersSeenSince(seenSince: number) {
     return this.db.selectFrom('workers').selectAll().where('last_seen', '>=', seenSince).orderBy('last_seen', 'desc').limit(1000);
   }

@@ -138,7 +138,10 @@ export interface JobStore {
   sampleRunnable(limit: number): Promise<RunnableJob[]>;
   /** The earliest `run_at` of a job scheduled for later, or null. */
   nextDueAt(): Promise<number | null>;
+  /** A worker's poll: when, and what it asks for. */
   recordWorkerSeen(seen: WorkerSeen): Promise<void>;
+  /** A worker heard from otherwise (a heartbeat, a report): only `last_seen` moves, for a worker seen polling before. */
+  recordWorkerHeard(params: { workerId: string; now: number }): Promise<void>;
   /** Deletes up to `limit` jobs of a final status that finished before `before`, with their events; returns how many. */
   deleteFinishedJobs(params: { status: 'completed' | 'failed' | 'cancelled'; before: number; limit: number }): Promise<number>;
   /** Records (a time) or withdraws (null) a drain request; undefined when no such worker was ever seen. */

@@ -183,6 +183,12 @@ export class SqlJobStore implements JobStore {
     });
   }
 
+  recordWorkerHeard(params: { workerId: string; now: number }): Promise<void> {
+    return this.transactor.write(async (tx) => {
+      await tx.run(this.queries.workerHeard(params));
+    });
+  }
+
   deleteFinishedJobs({ status, before, limit }: { status: 'completed' | 'failed' | 'cancelled'; before: number; limit: number }): Promise<number> {
     return this.writing(before, async (writer) => {
       const doomed = await writer.tx.all(this.queries.finishedJobsBefore({ status, before, limit }));
