@@ -108,4 +108,22 @@ describe.skipIf(backend !== 'postgres')('a scheduler whose database becomes unre
     }
     expect(scheduler.child.exitCode).toBeNull();
   }, 60_000);
+
+  it('stops promptly on SIGTERM while the database does not answer', async () => {
+    proxy.stop('hold');
+    const inFlight = [
+      client.POST('/jobs', { body: { type: 'outage' } }),
+      client.POST('/next-job', { body: { worker_id: 'w', wait_ms: 20_000 } }),
+      client.GET('/stats'),
+    ];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const stoppedAt = performance.now();
+    scheduler.child.kill('SIGTERM');
+    expect(await scheduler.exited).toBe(0);
+    // Closing waits for the database no longer than the database timeout allows, not the 30 s deadline.
+    expect(performance.now() - stoppedAt).toBeLessThan(4 * timeoutMs + 2000);
+    expect(scheduler.logs.some((entry) => entry.msg === 'foreman scheduler stopped')).toBe(true);
+    // Each was answered (a 503, or an empty lease for the long poll) or cut off at the end; none hangs.
+    await Promise.allSettled(inFlight);
+  }, 60_000);
 });

@@ -81,7 +81,7 @@ export async function openPostgresStore(
     await db.destroy();
     throw error;
   }
-  const transactor = new PostgresTransactor(db);
+  const transactor = new PostgresTransactor(db, timeoutMs);
   return {
     store: new SqlJobStore(observeTransaction ? timedTransactor(transactor, observeTransaction) : transactor, new JobQueries(db, postgresDialect)),
     feed: new PostgresRunnableFeed(pool, connection),

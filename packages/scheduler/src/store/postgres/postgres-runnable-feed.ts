@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { RunnableJob } from '../job-store.js';
 import type { RunnableFeed } from '../runnable-feed.js';
+import { waitAtMost } from './wait-at-most.js';
 
 const channel = 'foreman_runnable';
 /** NOTIFY payloads must stay under 8000 bytes; past this, the message just says "look". */
@@ -41,7 +42,7 @@ export class PostgresRunnableFeed implements RunnableFeed {
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.client?.end().catch(() => undefined);
+    if (this.client) await waitAtMost(this.client.end(), this.connection.connectionTimeoutMillis ?? 0);
   }
 
   private async listen(): Promise<void> {

@@ -6,6 +6,7 @@ import { KyselyRunner } from '../kysely-runner.js';
 import { isStalePreparedStatement } from './discarding-pool.js';
 import type { Database } from '../schema.js';
 import type { QueryRunner, Transactor } from '../transactor.js';
+import { waitAtMost } from './wait-at-most.js';
 
 /** SQLSTATEs after which running the whole transaction again is the answer: a unique key taken by a concurrent insert, a serialization failure, a deadlock. */
 const retryableStates = new Set(['23505', '40001', '40P01']);
@@ -41,7 +42,11 @@ async function reading<T>(read: () => Promise<T>): Promise<T> {
 export class PostgresTransactor implements Transactor {
   readonly reader: QueryRunner;
 
-  constructor(private readonly db: Kysely<Database>) {
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** The longest closing may wait for the database. */
+    private readonly timeoutMs: number,
+  ) {
     const runner = new KyselyRunner(db);
     this.reader = {
       all: (query) => reading(() => runner.all(query)),
@@ -64,6 +69,6 @@ export class PostgresTransactor implements Transactor {
   }
 
   close(): Promise<void> {
-    return this.db.destroy();
+    return waitAtMost(this.db.destroy(), this.timeoutMs);
   }
 }
