@@ -5,12 +5,17 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSchedulerCli as runCli, schedulersStoppedAfterEach, tempDir } from './support/scheduler.js';
+import { makeCertificates } from './support/certificates.js';
 import { bearer } from './support/tokens.js';
 
 const dir = tempDir('foreman-startup-');
 const db = () => join(dir.path, `${Math.random().toString(36).slice(2)}.db`);
 const schedulers = schedulersStoppedAfterEach();
-afterAll(() => dir.remove());
+const certificates = makeCertificates();
+afterAll(() => {
+  dir.remove();
+  certificates.remove();
+});
 
 function mint(args: string[]): { token: string; entry: Record<string, unknown> } {
   const { status, stdout } = runCli(['token', ...args]);
@@ -71,18 +76,42 @@ describe('with tokens', () => {
 
 describe('bad security settings stop the scheduler at start', () => {
   it.each([
-    ['a tokens file that does not exist', ['--tokens-file', '/nonexistent/tokens.json'], /tokens\.json: cannot be read/],
+    ['a tokens file that does not exist', ['--tokens-file', '/nonexistent/tokens.json'], /--tokens-file \(FOREMAN_TOKENS_FILE\): \/nonexistent\/tokens\.json: cannot be read/],
     ['a tokens document that is not JSON', ['--tokens', '{tokens'], /--tokens \(FOREMAN_TOKENS\): malformed JSON/],
     ['a token entry with a bad hash', ['--tokens', '{"tokens":[{"name":"x","sha256":"abc","scopes":["admin"]}]}'], /\/tokens\/0\/sha256/],
     ['an unknown scope', ['--tokens', `{"tokens":[{"name":"x","sha256":"${'a'.repeat(64)}","scopes":["root"]}]}`], /\/tokens\/0\/scopes\/0/],
     ['a certificate without its key', ['--tls-cert', '/tmp/cert.pem'], /--tls-cert .*give both --tls-cert and --tls-key/],
-  ])('%s', (_what, args, message) => {
+    ['a key file that does not exist', () => ['--tls-cert', certificates.cert, '--tls-key', '/nonexistent/key.pem'], /--tls-key \(FOREMAN_TLS_KEY\): \/nonexistent\/key\.pem: cannot be read/],
+    ['a key that is not the certificate\'s', () => ['--tls-cert', certificates.cert, '--tls-key', certificates.ca.replace(/ca\.pem$/, 'ca.key')], /--tls-cert and --tls-key \(FOREMAN_TLS_CERT, FOREMAN_TLS_KEY\): .*key values mismatch/],
+    ['a certificate that is not PEM', () => ['--tls-cert', certificates.key.replace(/server\.key$/, 'server.ext'), '--tls-key', certificates.key], /--tls-cert and --tls-key \(FOREMAN_TLS_CERT, FOREMAN_TLS_KEY\): /],
+  ])('%s', (_what, given, message) => {
+    const args = typeof given === 'function' ? given() : given;
     const { status, stderr } = runCli(['--port', '0', '--db', db(), ...args]);
     expect(status).toBe(2);
     expect(stderr).toMatch(message);
     // The reason, and where help is: not the whole usage text, which would bury it.
     expect(stderr).toContain("Run 'foreman-scheduler --help' for usage.");
     expect(stderr).not.toContain('Usage:');
+    expect(stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('does not echo a FOREMAN_TOKENS value that is not JSON, which may be a token given by mistake', () => {
+    const secret = 'fmn_SDifIYbSecretSecretSecret';
+    const { status, stderr } = runCli(['--port', '0', '--db', db()], { env: { FOREMAN_TOKENS: secret } });
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/--tokens \(FOREMAN_TOKENS\): malformed JSON/);
+    expect(stderr).not.toContain('SDif');
+  });
+
+  it.each([
+    ['a name longer than the tokens file takes', ['--name', 'x'.repeat(129), '--scopes', 'worker'], /--name/],
+    ['a worker id longer than the tokens file takes', ['--name', 'w', '--scopes', 'worker', '--worker-ids', 'w'.repeat(129)], /--worker-ids/],
+    ['worker ids that name none', ['--name', 'w', '--scopes', 'worker', '--worker-ids', ' , '], /--worker-ids/],
+  ])('refuses a token command with %s, instead of printing an entry the scheduler would refuse', (_what, args, message) => {
+    const { status, stderr, stdout } = runCli(['token', ...args]);
+    expect(status).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(stdout).toBe('');
   });
 
   it('refuses a token command without a valid scope', () => {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getHeapStatistics } from 'node:v8';
 import { serve, type ServerType } from '@hono/node-server';
@@ -80,13 +81,25 @@ function openTokens(config: SchedulerConfig, logger: Logger): TokenRegistry | nu
   }
 }
 
+function readTlsFile(path: string, setting: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new ConfigError(`${setting}: ${path}: cannot be read: ${(error as Error).message}`);
+  }
+}
+
+/** The certificate and key, refused at start when either cannot be read or they are no usable pair. */
 function readTls(config: SchedulerConfig): { cert: Buffer; key: Buffer } | null {
   if (config.tlsCert === undefined || config.tlsKey === undefined) return null;
+  const cert = readTlsFile(config.tlsCert, '--tls-cert (FOREMAN_TLS_CERT)');
+  const key = readTlsFile(config.tlsKey, '--tls-key (FOREMAN_TLS_KEY)');
   try {
-    return { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) };
+    createSecureContext({ cert, key });
   } catch (error) {
-    throw new ConfigError(`--tls-cert/--tls-key: ${(error as Error).message}`);
+    throw new ConfigError(`--tls-cert and --tls-key (FOREMAN_TLS_CERT, FOREMAN_TLS_KEY): not a usable certificate and private key: ${(error as Error).message}`);
   }
+  return { cert, key };
 }
 
 export async function startScheduler(config: SchedulerConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningScheduler> {

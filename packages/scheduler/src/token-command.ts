@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ConfigError } from './config.js';
 import { scopes, type Scope } from './http/auth/scopes.js';
+import { tokenEntrySchema } from './http/auth/token-list.js';
 
 export const tokenUsage = `Usage: foreman-scheduler token --name NAME --scopes SCOPES [--worker-ids IDS]
 
@@ -37,16 +38,25 @@ export function mintToken(argv: string[]): MintedToken {
   const unknown = wanted.filter((scope) => !(scopes as readonly string[]).includes(scope));
   if (wanted.length === 0 || unknown.length) throw new ConfigError(`--scopes must list one or more of ${scopes.join(', ')}`);
   const workerIds = list(values['worker-ids']);
+  // Left empty, the token would serve any worker: the opposite of what binding it asked for.
+  if (values['worker-ids'] !== undefined && workerIds.length === 0) {
+    throw new ConfigError('--worker-ids names no worker id; leave it out for a token that may act as any worker');
+  }
   const token = `fmn_${randomBytes(32).toString('base64url')}`;
-  return {
-    token,
-    entry: {
-      name: values.name,
-      sha256: createHash('sha256').update(token).digest('hex'),
-      scopes: [...new Set(wanted)] as Scope[],
-      ...(workerIds.length && { worker_ids: workerIds }),
-    },
+  const entry = {
+    name: values.name,
+    sha256: createHash('sha256').update(token).digest('hex'),
+    scopes: [...new Set(wanted)] as Scope[],
+    ...(workerIds.length && { worker_ids: workerIds }),
   };
+  // The entry must be one the scheduler accepts in its tokens file.
+  const checked = tokenEntrySchema.safeParse(entry);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    const flag = issue.path[0] === 'worker_ids' ? '--worker-ids' : '--name';
+    throw new ConfigError(`${flag}: ${issue.message}`);
+  }
+  return { token, entry };
 }
 
 export function printMintedToken({ token, entry }: MintedToken): string {

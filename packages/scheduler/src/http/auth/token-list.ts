@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { fieldErrors } from '../read-request.js';
 import { scopes, type Scope } from './scopes.js';
 
-const tokenEntrySchema = z.strictObject({
+export const tokenEntrySchema = z.strictObject({
   name: z.string().min(1).max(128),
   sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal digits (the SHA-256 of the token)'),
   scopes: z.array(z.enum(scopes)).min(1),
@@ -31,8 +31,9 @@ export function parseTokenList(text: string, origin: string): KnownToken[] {
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (error) {
-    throw new TokenListError(`${origin}: malformed JSON: ${(error as Error).message}`);
+  } catch {
+    // JSON.parse quotes the text it failed on, and a token pasted here by mistake is a secret.
+    throw new TokenListError(`${origin}: malformed JSON (its text is not repeated here, as it may hold a token)`);
   }
   const parsed = tokenListSchema.safeParse(json);
   if (!parsed.success) {

@@ -58,13 +58,14 @@ export class TokenRegistry {
   }
 
   private readFile(path: string): KnownToken[] {
+    const origin = `--tokens-file (FOREMAN_TOKENS_FILE): ${path}`;
     let text;
     try {
       text = readFileSync(path, 'utf8');
     } catch (error) {
-      throw new TokenListError(`${path}: cannot be read: ${(error as Error).message}`);
+      throw new TokenListError(`${origin}: cannot be read: ${(error as Error).message}`);
     }
-    return parseTokenList(text, path);
+    return parseTokenList(text, origin);
   }
 
   private readonly onFileChange = (current: Stats, previous: Stats): void => {
