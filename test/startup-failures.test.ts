@@ -1,6 +1,6 @@
 // Settings that parse but name something unusable on this machine: the scheduler says which
 // setting and why in one line on stderr and exits 1, rather than dying with a stack trace or hanging.
-import { writeFileSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,6 +51,18 @@ describe('a scheduler that cannot start', () => {
     first.child.kill('SIGKILL');
     await first.exited;
     await schedulers.spawn(db);
+  });
+
+  it('refuses a second scheduler that names the same file through a symbolic link, or its directory through one', async () => {
+    const db = join(dir.path, 'linked.db');
+    await schedulers.spawn(db);
+    const fileLink = join(dir.path, 'link-to-linked.db');
+    symlinkSync(db, fileLink);
+    expectOneLineRefusal(runSchedulerCli(['--port', '0', '--db', fileLink]), `--db ${fileLink}`, /another scheduler serves this database/);
+    const directoryLink = join(dir.path, 'link-to-dir');
+    symlinkSync(dir.path, directoryLink);
+    const throughDirectory = join(directoryLink, 'linked.db');
+    expectOneLineRefusal(runSchedulerCli(['--port', '0', '--db', throughDirectory]), `--db ${throughDirectory}`, /another scheduler serves this database/);
   });
 
   it('names a port that is taken', async () => {
