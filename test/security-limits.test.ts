@@ -106,11 +106,13 @@ describe('requests the HTTP parser refuses', () => {
     const oversized = await fetch(`${url}/jobs?type=${'a'.repeat(20_000)}`);
     expect(oversized.status).toBe(431);
     expect(oversized.headers.get('content-type')).toBe('application/problem+json');
+    expect(oversized.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(await oversized.json()).toMatchObject({ type: 'urn:foreman:problem:headers-too-large', status: 431, detail: expect.stringContaining('headers') });
 
     const garbled = await rawExchange(url, 'NOT HTTP AT ALL\r\n\r\n');
     expect(garbled).toMatch(/^HTTP\/1\.1 400 /);
     expect(garbled).toContain('content-type: application/problem+json');
+    expect(garbled).toMatch(/\r\nx-request-id: [0-9a-f-]{36}\r\n/);
     expect(JSON.parse(garbled.slice(garbled.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 400, title: 'Malformed HTTP request' });
 
     expect((await fetch(`${url}/healthz`)).status).toBe(200);

@@ -1,6 +1,7 @@
 // Requests node's HTTP parser refuses before any route sees them (headers over the size limit, a
 // malformed request line, a request that took too long) get a problem body like every other
 // refusal instead of node's bare status line.
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { problemTypes, type Problem } from './problem.js';
@@ -25,8 +26,9 @@ export function answerClientErrors(server: Pick<Server, 'on'>): void {
     if (error.code !== 'ECONNRESET' && socket.writable && socket.bytesWritten === 0) {
       const problem = problemFor(error.code);
       const body = JSON.stringify(problem);
+      // Every answer carries a request id; one the client offered cannot be read from a request node refused.
       socket.write(
-        `HTTP/1.1 ${problem.status} ${reasons[problem.status]}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+        `HTTP/1.1 ${problem.status} ${reasons[problem.status]}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-request-id: ${randomUUID()}\r\nconnection: close\r\n\r\n${body}`,
       );
     }
     socket.destroy();
