@@ -15,6 +15,21 @@ describe('the payload limit', () => {
   });
 });
 
+describe('the database setting', () => {
+  it('refuses a blank value with one message', () => {
+    for (const blank of ['', ' ']) {
+      const refusal = (() => {
+        try {
+          parseConfig(['--db', blank], {});
+        } catch (error) {
+          return error as ConfigError;
+        }
+      })();
+      expect(refusal?.message).toBe('--db (FOREMAN_DB): must name a SQLite file or a postgres:// URL');
+    }
+  });
+});
+
 describe('numeric settings', () => {
   it('name the setting and say a number was expected, for words', () => {
     expect(() => parseConfig(['--port', 'abc'], {})).toThrow(/--port \(FOREMAN_PORT\): must be a number/);
@@ -22,6 +37,14 @@ describe('numeric settings', () => {
     expect(() => parseConfig(['--retain-completed-days', '0.5'], {})).toThrow(/--retain-completed-days \(FOREMAN_RETAIN_COMPLETED_DAYS\): must be a whole number/);
     expect(() => parseConfig(['--port', '70000'], {})).toThrow(/--port \(FOREMAN_PORT\): must be at most 65535/);
     expect(() => parseConfig(['--max-body-bytes', '1000'], {})).toThrow(/--max-body-bytes \(FOREMAN_MAX_BODY_BYTES\): must be at least 1024/);
+  });
+
+  it('take plain decimals only', () => {
+    expect(() => parseConfig(['--port', '0x10'], {})).toThrow(/--port \(FOREMAN_PORT\): must be a number/);
+    expect(() => parseConfig([], { FOREMAN_PORT: '1e3' })).toThrow(/--port \(FOREMAN_PORT\): must be a number/);
+    expect(() => parseConfig(['--port', 'Infinity'], {})).toThrow(/--port \(FOREMAN_PORT\): must be a number/);
+    expect(parseConfig(['--port', ' 9090 '], {})!.port).toBe(9090);
+    expect(parseConfig(['--rate-limit', '2.5'], {})!.rateLimit).toBe(2.5);
   });
 
   it('refuse a blank value rather than read it as 0', () => {

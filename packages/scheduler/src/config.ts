@@ -24,8 +24,13 @@ export const defaults = {
 } as const;
 
 const optionalPath = z.string().min(1).optional();
-// Coercion would read a blank value (`--port ""` from an unset shell variable) as 0.
-const number = z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), z.coerce.number({ error: 'must be a number' }));
+/** Plain decimal: coercion would also read `0x10` as 16, `1e3` as 1000 and a blank value as 0. */
+const decimal = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+const number = z.preprocess((value) => {
+  if (typeof value !== 'string') return value;
+  const text = value.trim();
+  return decimal.test(text) ? Number(text) : Number.NaN;
+}, z.number({ error: 'must be a number' }));
 const between = (schema: z.ZodNumber, min: number, max: number) => schema.min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` });
 const wholeNumber = (min: number, max: number) => number.pipe(between(z.int({ error: 'must be a whole number' }), min, max));
 
@@ -33,7 +38,11 @@ const configSchema = z
   .strictObject({
     host: z.string().min(1),
     port: wholeNumber(0, 65_535),
-    db: z.string().min(1).check((ctx) => {
+    db: z.string().check((ctx) => {
+      if (ctx.value.trim() === '') {
+        ctx.issues.push({ code: 'custom', input: ctx.value, message: 'must name a SQLite file or a postgres:// URL' });
+        return;
+      }
       try {
         databaseLocation(ctx.value);
       } catch (error) {

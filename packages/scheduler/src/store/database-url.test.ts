@@ -25,6 +25,8 @@ describe('the --db setting', () => {
     ['sqlite:', /give a SQLite file path after sqlite:/],
     ['sqlite://', /give a SQLite file path after sqlite:/],
     ['file://otherhost/jobs.db', /is not a file URL of this machine/],
+    ['file:///var/lib/foreman/jobs.db?mode=ro', /takes no options/],
+    ['file:///var/lib/foreman/jobs.db#backup', /takes no options/],
   ])('refuses %s', (db, message) => {
     expect(() => databaseLocation(db)).toThrow(UnsupportedDatabaseError);
     expect(() => databaseLocation(db)).toThrow(message);

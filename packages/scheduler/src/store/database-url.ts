@@ -31,9 +31,14 @@ export function databaseLocation(db: string): DatabaseLocation {
 }
 
 function filePath(url: string): string {
+  let parsed;
   try {
-    return fileURLToPath(new URL(url));
+    parsed = new URL(url);
+    // SQLite's own URI options (`?mode=ro`) would be dropped silently: the file is opened read-write.
+    if (parsed.search || parsed.hash) throw new UnsupportedDatabaseError(`${url}: a file: URL here takes no options (${parsed.search || parsed.hash}); give the path alone`);
+    return fileURLToPath(parsed);
   } catch (error) {
+    if (error instanceof UnsupportedDatabaseError) throw error;
     throw new UnsupportedDatabaseError(`${url} is not a file URL of this machine (${(error as Error).message})`);
   }
 }
