@@ -1,6 +1,7 @@
 // SIGTERM to a real scheduler process: waiting long polls are answered at once with no jobs,
 // the database is checkpointed and closed, and the process exits 0 promptly.
 import { existsSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clientFor, SchedulerProcesses } from './support/scheduler.js';
 import { backend } from './support/test-database.js';
@@ -41,5 +42,28 @@ describe('SIGTERM to the scheduler', () => {
     const { running: restarted } = await processes.start();
     client = clientFor(restarted.url);
     expect(await getJob(client, kept.id)).toMatchObject({ status: 'pending', payload: { n: 1 } });
+  });
+
+  it('exits at once, with 1, on a second signal while a request holds the shutdown up', async () => {
+    const { running } = await processes.start();
+    const kept = await enqueue(clientFor(running.url), { type: 'survives' });
+    // A request whose body never comes: the shutdown would wait for it up to 10 s.
+    const { port } = new URL(running.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.on('error', () => undefined);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write('POST /jobs HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{');
+
+    running.child.kill('SIGTERM');
+    await eventually(async () => running.logs, (logs) => logs.some((line) => line.msg === 'shutting down'));
+    const second = Date.now();
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(1);
+    expect(Date.now() - second).toBeLessThan(2000);
+    expect(running.logs.some((line) => line.msg === 'second signal; exiting before the shutdown finished')).toBe(true);
+    socket.destroy();
+
+    const { running: restarted } = await processes.start();
+    expect(await getJob(clientFor(restarted.url), kept.id)).toMatchObject({ status: 'pending' });
   });
 });

@@ -46,7 +46,14 @@ export async function runCli(argv: string[]): Promise<void> {
     process.stderr.write(`foreman-scheduler: ${error.message}\n`);
     process.exit(1);
   });
+  let shuttingDown = false;
   const shutdown = (signal: string) => {
+    // A second signal: the operator will not wait. Every 2xx already sent is durable, so exiting is safe.
+    if (shuttingDown) {
+      logger.warn({ signal }, 'second signal; exiting before the shutdown finished');
+      process.exit(1);
+    }
+    shuttingDown = true;
     logger.info({ signal }, 'shutting down');
     // Requests get 10 s to finish; past this, something (a database that stopped answering, say)
     // holds the shutdown, and the process ends anyway.
@@ -62,6 +69,6 @@ export async function runCli(argv: string[]): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
