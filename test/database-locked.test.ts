@@ -2,14 +2,16 @@
 // the scheduler recovers by itself once the lock is gone.
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryLogger } from './support/memory-logger.js';
 import { startTestScheduler, type TestScheduler } from './support/scheduler.js';
 import { contractViolations } from './support/validating-fetch.js';
 import { backend } from './support/test-database.js';
 import { enqueue } from './support/worker-calls.js';
 
 let foreman: TestScheduler;
+const log = memoryLogger();
 beforeAll(async () => {
-  if (backend === 'sqlite') foreman = await startTestScheduler();
+  if (backend === 'sqlite') foreman = await startTestScheduler([], { logger: log.logger });
 });
 afterAll(async () => {
   await foreman?.close();
@@ -35,5 +37,12 @@ describe.skipIf(backend === 'postgres')('a locked database', () => {
     const job = await enqueue(foreman.client, { type: 'after' });
     const { data } = await foreman.client.GET('/jobs');
     expect(data!.jobs.map((j) => j.id)).toEqual([job.id]);
+
+    // Said once when writes began to fail and once when they worked again, not once per request.
+    const said = log.records.filter((record) => /the database (refuses|takes) writes/.test(String(record.msg)));
+    expect(said).toEqual([
+      expect.objectContaining({ level: 40, reason: expect.stringContaining('SQLITE_BUSY') }),
+      expect.objectContaining({ level: 30, msg: 'the database takes writes again', writes_refused: expect.any(Number) }),
+    ]);
   });
 });

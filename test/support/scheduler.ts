@@ -4,6 +4,7 @@ import { watchChild } from './child-process.js';
 import { createInterface } from 'node:readline';
 import { createForemanClient, type ForemanClient } from '@foreman/client';
 import { parseConfig, startScheduler, type RunningScheduler } from '@foreman/scheduler';
+import type { Logger } from 'pino';
 import { afterEach } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { validatingFetch } from './validating-fetch.js';
@@ -30,11 +31,14 @@ export interface TestScheduler {
   close(): Promise<void>;
 }
 
-/** Starts a scheduler in this process on a fresh database (see test-database.ts) and an ephemeral port. */
-export async function startTestScheduler(flags: string[] = []): Promise<TestScheduler> {
+/**
+ * Starts a scheduler in this process on a fresh database (see test-database.ts) and an ephemeral
+ * port; it logs nothing, or to `logger`.
+ */
+export async function startTestScheduler(flags: string[] = [], { logger }: { logger?: Logger } = {}): Promise<TestScheduler> {
   const database = await createTestDatabase();
   const config = parseConfig(['--port', '0', '--db', database.db, '--log-level', 'silent', ...flags], {})!;
-  const scheduler = await startScheduler(config).catch(async (error: unknown) => {
+  const scheduler = await startScheduler(config, logger).catch(async (error: unknown) => {
     await database.drop();
     throw error;
   });

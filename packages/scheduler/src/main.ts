@@ -22,6 +22,7 @@ import { RetentionSweeper } from './loops/retention-sweeper.js';
 import { WorkerDrains } from './loops/worker-drains.js';
 import { SchedulerMetrics } from './metrics/scheduler-metrics.js';
 import { openStorage } from './store/open-store.js';
+import { UnavailabilityLog } from './store/unavailability-log.js';
 import { databaseLocation } from './store/database-url.js';
 
 /** Where a connection string may carry a secret: `user:password@`, or `?password=` as the driver also reads it. */
@@ -139,11 +140,15 @@ export async function startScheduler(config: SchedulerConfig, logger: Logger = c
   logger.info({ url }, 'foreman scheduler opening the database');
 
   const onBackgroundError = (error: unknown) => logger.error({ err: error }, 'background loop failed; it will run again');
+  const unavailability = new UnavailabilityLog(logger);
   let storage;
   try {
     storage = await openStorage(config.db, {
       postgres: { poolSize: config.dbPoolSize, timeoutMs: config.dbTimeoutMs },
-      observeTransaction: (outcome, seconds) => metrics.observeTransaction(outcome, seconds),
+      observeTransaction: (outcome, seconds, error) => {
+        metrics.observeTransaction(outcome, seconds);
+        unavailability.observe(outcome, error);
+      },
     });
   } catch (error) {
     tokens?.close();

@@ -1,7 +1,8 @@
-// Measures every write transaction of another transactor, for the transaction-duration metric.
+// Measures every write transaction of another transactor, for the transaction-duration metric
+// and for telling when the database stops (and starts again) taking writes.
 import type { QueryRunner, Transactor } from './transactor.js';
 
-export type TransactionObserver = (outcome: 'commit' | 'error', seconds: number) => void;
+export type TransactionObserver = (outcome: 'commit' | 'error', seconds: number, error?: unknown) => void;
 
 export function timedTransactor(inner: Transactor, observe: TransactionObserver): Transactor {
   return {
@@ -13,7 +14,7 @@ export function timedTransactor(inner: Transactor, observe: TransactionObserver)
         observe('commit', (performance.now() - started) / 1000);
         return value;
       } catch (error) {
-        observe('error', (performance.now() - started) / 1000);
+        observe('error', (performance.now() - started) / 1000, error);
         throw error;
       }
     },
