@@ -277,7 +277,9 @@ export class JobQueries {
     return this.db
       .updateTable('jobs')
       .set({ state: 'available' })
-      .where('id', 'in', due)
+      // Replicas promote the same due jobs at once. One waiting on another's row would hold a
+      // lock on it that a woken poller's claim (SKIP LOCKED) skips, sleeping until its re-check.
+      .where('id', 'in', this.dialect.lockClaimedRows ? due.forUpdate().skipLocked() : due)
       .where('state', '=', state.scheduled)
       .returning(['queue', 'type']);
   }
