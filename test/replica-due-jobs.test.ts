@@ -1,6 +1,7 @@
-// Delayed jobs on several replicas of one PostgreSQL database: when a job falls due, every
-// replica's timer promotes it at once; the one that wins wakes the pollers, and the others must
-// not hold the row meanwhile, or a woken poller's claim skips it and sleeps until the re-check.
+// Delayed jobs on several replicas of one PostgreSQL database: replicas promote due jobs on their
+// timers and periodic sweeps, often the same job at once; the one that wins wakes the pollers, and
+// the others must not hold the row meanwhile, or a woken poller's claim skips it and sleeps until
+// its re-check.
 import { parseConfig, startScheduler, type RunningScheduler } from '@foreman/scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientFor } from './support/scheduler.js';

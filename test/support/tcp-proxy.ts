@@ -33,6 +33,11 @@ export class TcpProxy {
     }
   }
 
+  /** Holds the traffic of the connections open now, as a NAT that forgot them would; new ones flow. */
+  stallExisting(): void {
+    for (const pair of this.pairs) this.hold(pair);
+  }
+
   heal(): void {
     this.cut = null;
     for (const pair of this.pairs) this.flow(pair);

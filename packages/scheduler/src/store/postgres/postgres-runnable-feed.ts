@@ -9,6 +9,8 @@ const channel = 'foreman_runnable';
 /** NOTIFY payloads must stay under 8000 bytes; past this, the message just says "look". */
 const maxPayloadBytes = 7000;
 const reconnectDelayMs = 1000;
+/** The listening connection is probed once per database timeout, and at most this often. */
+const minProbeIntervalMs = 1000;
 
 interface Message {
   from: string;
@@ -46,13 +48,21 @@ export class PostgresRunnableFeed implements RunnableFeed {
   }
 
   private async listen(): Promise<void> {
+    const timeoutMs = this.connection.connectionTimeoutMillis ?? reconnectDelayMs;
     while (!this.closed) {
-      const client = new pg.Client(this.connection);
+      // A query that gets no answer within the timeout ends the connection, the probe below included.
+      const client = new pg.Client({ ...this.connection, query_timeout: timeoutMs });
+      let markLost!: () => void;
       const lost = new Promise<void>((resolve) => {
+        markLost = resolve;
         // `on`, not `once`: a second error with no listener would be an uncaught exception.
         client.on('error', () => resolve());
         client.once('end', () => resolve());
       });
+      // A connection that went silent (a NAT or firewall that forgot it) raises no error for
+      // hours; a query now and then finds out, so that notifications do not stop unnoticed.
+      const probe = setInterval(() => void client.query('SELECT 1').catch(markLost), Math.max(timeoutMs, minProbeIntervalMs));
+      probe.unref();
       try {
         await client.connect();
         client.on('notification', (notification) => this.deliver(notification.payload));
@@ -62,8 +72,10 @@ export class PostgresRunnableFeed implements RunnableFeed {
         await lost;
       } catch {
         // The database is unreachable: try again shortly.
+      } finally {
+        clearInterval(probe);
       }
-      await client.end().catch(() => undefined);
+      await waitAtMost(client.end(), timeoutMs);
       if (!this.closed) await new Promise((resolve) => setTimeout(resolve, reconnectDelayMs).unref());
     }
   }
