@@ -67,7 +67,10 @@ const onSignal = () => {
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
-// Whatever ends this script, the processes it started do not outlive it.
+// The terminal closed: its own signals no longer reach the processes, in sessions of their own.
+process.on('SIGHUP', onSignal);
+// Exiting on its own (an error, say), this script takes the processes it started with it; only a
+// SIGKILL leaves them running.
 process.on('exit', () => {
   for (const child of children) if (running(child)) child.kill('SIGTERM');
 });

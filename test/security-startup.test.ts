@@ -82,8 +82,8 @@ describe('bad security settings stop the scheduler at start', () => {
     ['an unknown scope', ['--tokens', `{"tokens":[{"name":"x","sha256":"${'a'.repeat(64)}","scopes":["root"]}]}`], /\/tokens\/0\/scopes\/0/],
     ['a certificate without its key', ['--tls-cert', '/tmp/cert.pem'], /--tls-cert .*give both --tls-cert and --tls-key/],
     ['a key file that does not exist', () => ['--tls-cert', certificates.cert, '--tls-key', '/nonexistent/key.pem'], /--tls-key \(FOREMAN_TLS_KEY\): \/nonexistent\/key\.pem: cannot be read/],
-    ['a key that is not the certificate\'s', () => ['--tls-cert', certificates.cert, '--tls-key', certificates.ca.replace(/ca\.pem$/, 'ca.key')], /--tls-cert and --tls-key \(FOREMAN_TLS_CERT, FOREMAN_TLS_KEY\): .*key values mismatch/],
-    ['a certificate that is not PEM', () => ['--tls-cert', certificates.key.replace(/server\.key$/, 'server.ext'), '--tls-key', certificates.key], /--tls-cert and --tls-key \(FOREMAN_TLS_CERT, FOREMAN_TLS_KEY\): /],
+    ['a key that is not the certificate\'s', () => ['--tls-cert', certificates.cert, '--tls-key', certificates.caKey], /--tls-cert and --tls-key \(FOREMAN_TLS_CERT, FOREMAN_TLS_KEY\): .*key values mismatch/],
+    ['a certificate that is not PEM', () => ['--tls-cert', certificates.notPem, '--tls-key', certificates.key], /--tls-cert and --tls-key \(FOREMAN_TLS_CERT, FOREMAN_TLS_KEY\): /],
   ])('%s', (_what, given, message) => {
     const args = typeof given === 'function' ? given() : given;
     const { status, stderr } = runCli(['--port', '0', '--db', db(), ...args]);

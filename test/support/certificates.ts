@@ -6,8 +6,12 @@ import { tempDir } from './temp-dir.js';
 
 export interface TestCertificates {
   ca: string;
+  /** The CA's private key: a key that is not the server certificate's. */
+  caKey: string;
   cert: string;
   key: string;
+  /** A file that is no PEM at all. */
+  notPem: string;
   remove(): void;
 }
 
@@ -22,5 +26,5 @@ export function makeCertificates(): TestCertificates {
     'x509', '-req', '-in', path('server.csr'), '-CA', path('ca.pem'), '-CAkey', path('ca.key'), '-CAcreateserial',
     '-days', '2', '-extfile', path('server.ext'), '-out', path('server.pem'),
   );
-  return { ca: path('ca.pem'), cert: path('server.pem'), key: path('server.key'), remove: dir.remove };
+  return { ca: path('ca.pem'), caKey: path('ca.key'), cert: path('server.pem'), key: path('server.key'), notPem: path('server.ext'), remove: dir.remove };
 }

@@ -53,8 +53,8 @@ export function mintToken(argv: string[]): MintedToken {
   const checked = tokenEntrySchema.safeParse(entry);
   if (!checked.success) {
     const issue = checked.error.issues[0]!;
-    const flag = issue.path[0] === 'worker_ids' ? '--worker-ids' : '--name';
-    throw new ConfigError(`${flag}: ${issue.message}`);
+    const flags: Record<string, string> = { name: '--name', worker_ids: '--worker-ids', scopes: '--scopes' };
+    throw new ConfigError(`${flags[String(issue.path[0])] ?? 'the token entry'}: ${issue.message}`);
   }
   return { token, entry };
 }

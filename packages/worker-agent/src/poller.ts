@@ -38,7 +38,7 @@ export async function poll({ client, logger, outage, slots, lease, dispatch, onD
         body: { ...lease, max: Math.min(slots.free, MAX_PER_LEASE) },
         signal: AbortSignal.any([signal, AbortSignal.timeout((lease.wait_ms ?? 0) + POLL_SLACK_MS)]),
       });
-      // A server that is not a Foreman scheduler may answer 200 too; that is no answer to back off from.
+      // A 200 without a jobs list is no scheduler's answer (a wrong --url): an outage, backed off from.
       if (data && Array.isArray(data.jobs)) {
         outage.succeeded();
         backoff.reset();

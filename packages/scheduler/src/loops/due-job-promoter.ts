@@ -4,6 +4,11 @@ import type { JobStore, RunnableJob } from '../store/job-store.js';
 
 /** Promotions per transaction; a larger backlog is promoted in several. */
 const promoteBatch = 1000;
+/**
+ * A job still due after a promotion is one another replica is promoting (its row skipped as
+ * locked): it announces the job itself, so this one looks again only after a pause, not at once.
+ */
+const heldByAnotherRetryMs = 100;
 
 export class DueJobPromoter {
   private timer: NodeJS.Timeout | null = null;
@@ -29,13 +34,15 @@ export class DueJobPromoter {
     if (this.timerAt === null || runAt < this.timerAt) this.arm(runAt);
   }
 
+  /** Promotes what is due at `now`; returns when to look next (null: nothing scheduled). */
   async runOnce(now: number): Promise<number | null> {
     for (;;) {
       const promoted = await this.store.promoteDueJobs({ now, limit: promoteBatch });
       this.onRunnable(promoted);
       if (promoted.length < promoteBatch) break;
     }
-    return this.store.nextDueAt();
+    const nextDueAt = await this.store.nextDueAt();
+    return nextDueAt !== null && nextDueAt <= now ? now + heldByAnotherRetryMs : nextDueAt;
   }
 
   async stop(): Promise<void> {

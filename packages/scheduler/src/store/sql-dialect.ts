@@ -12,8 +12,9 @@ export interface SqlDialect {
   /** SQLite can index a computed (virtual) column; PostgreSQL only a stored one. */
   readonly generatedColumnStorage: 'VIRTUAL' | 'STORED';
   /**
-   * Whether the claim query must lock the rows it picks (`FOR UPDATE SKIP LOCKED`).
-   * SQLite has a single writer, so its claims never race; PostgreSQL's do.
+   * Whether the queries that pick jobs to change (claims, promotions of due jobs, lease expiries)
+   * must lock the rows they pick (`FOR UPDATE`, mostly `SKIP LOCKED`). SQLite has a single
+   * writer, so they never race; on PostgreSQL, replicas' do.
    */
   readonly lockClaimedRows: boolean;
   /**

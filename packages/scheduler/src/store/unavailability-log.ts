@@ -19,8 +19,10 @@ export class UnavailabilityLog {
       return;
     }
     if (!(error instanceof StoreUnavailableError)) return;
-    this.refused++;
-    if (this.since !== null) return;
+    if (this.since !== null) {
+      this.refused++;
+      return;
+    }
     this.since = Date.now();
     this.refused = 1;
     this.logger.warn({ reason: error.message }, 'the database refuses writes; requests are answered 503 until it takes them again');

@@ -22,16 +22,14 @@ export function assertMayActAs(c: Context, workerId: string): void {
   }
 }
 
-/**
- * A token with only the `worker` scope may enqueue child jobs (each with a parent_id), nothing
- * else. Returns whether the caller may read any job; if not, an idempotency key may only name a
- * child of the same parent.
- */
-export function assertMayEnqueue(c: Context, specs: ReadonlyArray<{ parent_id?: string | undefined }>): { mayReadJobs: boolean } {
+/** Whether the request may read any job: without tokens, or with the `producer` scope. */
+export function mayReadAnyJob(c: Context): boolean {
   const principal = principalOf(c);
-  if (!principal || hasScope(principal, 'producer')) return { mayReadJobs: true };
-  if (specs.some((spec) => spec.parent_id === undefined)) {
-    throw new ForbiddenError(`The token ${JSON.stringify(principal.name)} has the worker scope, which may enqueue only child jobs (with a parent_id).`);
-  }
-  return { mayReadJobs: false };
+  return !principal || hasScope(principal, 'producer');
+}
+
+/** A token with only the `worker` scope may enqueue child jobs (each with a parent_id), nothing else. */
+export function assertMayEnqueue(c: Context, specs: ReadonlyArray<{ parent_id?: string | undefined }>): void {
+  if (mayReadAnyJob(c) || specs.every((spec) => spec.parent_id !== undefined)) return;
+  throw new ForbiddenError(`The token ${JSON.stringify(principalOf(c)!.name)} has the worker scope, which may enqueue only child jobs (with a parent_id).`);
 }

@@ -4,7 +4,7 @@ import { InvalidInputError, JobNotFoundError, type FieldError } from '../../jobs
 import type { JobStatus } from '../../jobs/job-status.js';
 import type { JobSpec } from '../../jobs/new-job.js';
 import type { JobService } from '../../job-service.js';
-import { assertMayEnqueue } from '../auth/principal.js';
+import { assertMayEnqueue, mayReadAnyJob } from '../auth/principal.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { assertPayloadsFit } from '../payload-limit.js';
 import { readBody, readOptionalBody, validate } from '../read-request.js';
@@ -60,19 +60,20 @@ export function jobRoutes(service: JobService, maxPayloadBytes: number): Hono {
 
   routes.post('/jobs', async (c) => {
     const spec = await readBody(c, jobInputSchema);
-    const { mayReadJobs } = assertMayEnqueue(c, [spec]);
+    assertMayEnqueue(c, [spec]);
     assertPayloadsFit([spec.payload], maxPayloadBytes, () => '/payload');
     await refuseMissingParents(service, [spec], () => '/parent_id');
-    const [outcome] = await service.enqueue([spec], { keysWithinParent: !mayReadJobs });
+    // A caller that may not read jobs must not see one through its idempotency key.
+    const [outcome] = await service.enqueue([spec], { keysWithinParent: !mayReadAnyJob(c) });
     return c.json(jobView(outcome!.job), outcome!.created ? 201 : 200);
   });
 
   routes.post('/jobs/batch', async (c) => {
     const { jobs, return_jobs: returnJobs } = await readBody(c, jobBatchInputSchema);
-    const { mayReadJobs } = assertMayEnqueue(c, jobs);
+    assertMayEnqueue(c, jobs);
     assertPayloadsFit(jobs.map((job) => job.payload), maxPayloadBytes, (index) => `/jobs/${index}/payload`);
     await refuseMissingParents(service, jobs, (index) => `/jobs/${index}/parent_id`);
-    const outcomes = await service.enqueue(jobs, { keysWithinParent: !mayReadJobs });
+    const outcomes = await service.enqueue(jobs, { keysWithinParent: !mayReadAnyJob(c) });
     return c.json({ jobs: returnJobs ? outcomes.map((outcome) => jobView(outcome.job)) : [], ids: outcomes.map((outcome) => outcome.job.id) }, 201);
   });
 

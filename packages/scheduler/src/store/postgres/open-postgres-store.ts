@@ -84,7 +84,7 @@ export async function openPostgresStore(
   const transactor = new PostgresTransactor(db, timeoutMs);
   return {
     store: new SqlJobStore(observeTransaction ? timedTransactor(transactor, observeTransaction) : transactor, new JobQueries(db, postgresDialect)),
-    feed: new PostgresRunnableFeed(pool, connection),
+    feed: new PostgresRunnableFeed(pool, connection, timeoutMs),
     clock,
   };
 }

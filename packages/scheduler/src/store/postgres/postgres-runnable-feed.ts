@@ -27,6 +27,8 @@ export class PostgresRunnableFeed implements RunnableFeed {
   constructor(
     private readonly pool: pg.Pool,
     private readonly connection: pg.ClientConfig,
+    /** The database timeout: how long a query, or closing a connection, may take. */
+    private readonly timeoutMs: number,
   ) {}
 
   announce(jobs: readonly RunnableJob[]): void {
@@ -44,13 +46,13 @@ export class PostgresRunnableFeed implements RunnableFeed {
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.client) await waitAtMost(this.client.end(), this.connection.connectionTimeoutMillis ?? 0);
+    if (this.client) await endWithin(this.client, this.timeoutMs);
   }
 
   private async listen(): Promise<void> {
-    const timeoutMs = this.connection.connectionTimeoutMillis ?? reconnectDelayMs;
+    const timeoutMs = this.timeoutMs;
     while (!this.closed) {
-      // A query that gets no answer within the timeout ends the connection, the probe below included.
+      // A query that gets no answer within the timeout fails, the probe below included.
       const client = new pg.Client({ ...this.connection, query_timeout: timeoutMs });
       let markLost!: () => void;
       const lost = new Promise<void>((resolve) => {
@@ -68,6 +70,8 @@ export class PostgresRunnableFeed implements RunnableFeed {
         client.on('notification', (notification) => this.deliver(notification.payload));
         await client.query(`LISTEN ${channel}`);
         this.client = client;
+        // Closed while connecting: close() did not see this client.
+        if (this.closed) markLost();
         // Anything announced while we were not listening is found by the periodic re-check.
         await lost;
       } catch {
@@ -75,7 +79,7 @@ export class PostgresRunnableFeed implements RunnableFeed {
       } finally {
         clearInterval(probe);
       }
-      await waitAtMost(client.end(), timeoutMs);
+      await endWithin(client, timeoutMs);
       if (!this.closed) await new Promise((resolve) => setTimeout(resolve, reconnectDelayMs).unref());
     }
   }
@@ -90,4 +94,13 @@ export class PostgresRunnableFeed implements RunnableFeed {
     if (message.from === this.replicaId) return;
     this.listener?.(message.jobs ? message.jobs.map(([queue, type]) => ({ queue, type })) : 'any');
   }
+}
+
+/**
+ * Ends a connection, waiting at most `ms` for the server; a silent one is then cut, so that it
+ * holds neither a socket here nor a backend there until TCP gives up on it.
+ */
+async function endWithin(client: pg.Client, ms: number): Promise<void> {
+  await waitAtMost(client.end(), ms);
+  client.connection.stream.destroy();
 }
