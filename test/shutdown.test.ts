@@ -47,12 +47,16 @@ describe('SIGTERM to the scheduler', () => {
   it('exits at once, with 1, on a second signal while a request holds the shutdown up', async () => {
     const { running } = await processes.start();
     const kept = await enqueue(clientFor(running.url), { type: 'survives' });
-    // A request whose body never comes: the shutdown would wait for it up to 10 s.
+    // A request whose body never comes: the shutdown would wait for it up to 10 s. The server's
+    // "100 Continue" tells that it holds the request, so the shutdown cannot close it as idle.
     const { port } = new URL(running.url);
     const socket = connect(Number(port), '127.0.0.1');
     socket.on('error', () => undefined);
     await new Promise((resolve) => socket.once('connect', resolve));
-    socket.write('POST /jobs HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{');
+    const continued = new Promise((resolve) => socket.once('data', resolve));
+    socket.write('POST /jobs HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\nexpect: 100-continue\r\n\r\n');
+    expect(String(await continued)).toMatch(/^HTTP\/1\.1 100 Continue/);
+    socket.write('{');
 
     running.child.kill('SIGTERM');
     await eventually(async () => running.logs, (logs) => logs.some((line) => line.msg === 'shutting down'));
