@@ -14,7 +14,9 @@ export type paths = {
         /**
          * Enqueue one job
          * @description Returns `201` with the new job. When `idempotency_key` names a job that already
-         *     exists, returns `200` with that job and creates nothing.
+         *     exists, returns `200` with that job and creates nothing. A token with only the `worker`
+         *     scope may not read jobs: a key that names a job with another parent than this one's is
+         *     refused with `403`.
          */
         post: operations["enqueueJob"];
         delete?: never;
@@ -36,7 +38,8 @@ export type paths = {
          * Enqueue 1 to 1000 jobs, all or nothing
          * @description Either every job is stored or none is. An invalid element is named by its index
          *     (`/jobs/3/type`). Elements whose `idempotency_key` already exists return the
-         *     existing job in their place.
+         *     existing job in their place (with only the `worker` scope, one of another parent is
+         *     refused with `403`, and nothing is stored).
          *
          *     `ids` lists the jobs' ids in the order given. With `return_jobs: false`, `jobs` is
          *     empty: a producer that only needs the ids saves the response every job's
