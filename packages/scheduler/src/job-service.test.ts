@@ -51,3 +51,28 @@ describe('JobService.lease', () => {
     expect((await store.listJobEvents(job.id))!.map((event) => event.type)).toEqual(['enqueued', 'leased', 'lease_released']);
   });
 });
+
+describe('a worker seen', () => {
+  it('is kept seen by its heartbeats and reports, at most every 5 s, keeping what its polls asked for', async () => {
+    let clock = Date.now();
+    const timed = new JobService({ store, now: () => clock, sweepIntervalMs: 1000, onBackgroundError: (error) => { throw error; } });
+    await timed.enqueue([testJobSpec, testJobSpec]);
+    const [first, second] = await timed.lease({ workerId: 'busy', types: ['t'], queues: null, max: 2, waitMs: 0, agent: { concurrency: 2 } });
+    const seen = async () => (await store.listWorkers({ seenSince: 0 })).find((worker) => worker.worker_id === 'busy')!;
+    const polledAt = clock;
+    // The poll's own write is bookkeeping, not awaited: a heartbeat's store call comes after it.
+    await timed.heartbeatMany({ workerId: 'busy', heartbeats: [{ id: first!.id, version: first!.version, progress: undefined }] });
+    expect(await seen()).toMatchObject({ last_seen: polledAt, types: JSON.stringify(['t']) });
+
+    clock += 4000;
+    await timed.heartbeatMany({ workerId: 'busy', heartbeats: [{ id: first!.id, version: first!.version, progress: undefined }] });
+    expect((await seen()).last_seen).toBe(polledAt);
+    clock += 1001;
+    await timed.heartbeatMany({ workerId: 'busy', heartbeats: [{ id: first!.id, version: first!.version, progress: undefined }] });
+    expect(await seen()).toMatchObject({ last_seen: clock, types: JSON.stringify(['t']), agent: JSON.stringify({ concurrency: 2 }) });
+
+    clock += 5001;
+    await timed.reportMany({ workerId: 'busy', reports: [{ id: second!.id, version: second!.version, outcome: { status: 'completed', result: null } }], lease: null });
+    expect((await seen()).last_seen).toBe(clock);
+  });
+});
