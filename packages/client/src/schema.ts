@@ -720,6 +720,7 @@ export type components = {
             types: string[] | null;
             /** @description The queues it asked for; null means any. */
             queues: string[] | null;
+            /** @description What the agent said of itself in the latest lease request that said anything; null if none did. */
             agent: components["schemas"]["AgentInfo"] | null;
             /** @description An operator asked this agent to drain. */
             draining: boolean;

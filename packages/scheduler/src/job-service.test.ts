@@ -74,5 +74,10 @@ describe('a worker seen', () => {
     clock += 5001;
     await timed.reportMany({ workerId: 'busy', reports: [{ id: second!.id, version: second!.version, outcome: { status: 'completed', result: null } }], lease: null });
     expect((await seen()).last_seen).toBe(clock);
+
+    // A lease that leaves out what agent it is changes what it asks for, not what is known of it.
+    await timed.lease({ workerId: 'busy', types: ['u'], queues: null, max: 1, waitMs: 0, agent: null });
+    await timed.heartbeatMany({ workerId: 'busy', heartbeats: [{ id: first!.id, version: first!.version, progress: undefined }] });
+    expect(await seen()).toMatchObject({ types: JSON.stringify(['u']), agent: JSON.stringify({ concurrency: 2 }) });
   });
 });

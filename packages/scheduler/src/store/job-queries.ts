@@ -375,8 +375,9 @@ export class JobQueries {
     return this.db
       .insertInto('workers')
       .values(values)
+      // What it asks for is what its latest poll says; a poll that leaves `agent` out keeps the last one known.
       .onConflict((oc) =>
-        oc.column('worker_id').doUpdateSet({ last_seen: values.last_seen, types: values.types, queues: values.queues, agent: values.agent }),
+        oc.column('worker_id').doUpdateSet({ last_seen: values.last_seen, types: values.types, queues: values.queues, agent: sql<string | null>`COALESCE(excluded.agent, workers.agent)` }),
       );
   }
 
