@@ -2,31 +2,17 @@
 // timers and periodic sweeps, often the same job at once; the one that wins wakes the pollers, and
 // the others must not hold the row meanwhile, or a woken poller's claim skips it and sleeps until
 // its re-check.
-import { parseConfig, startScheduler, type RunningScheduler } from '@foreman/scheduler';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { replicasOnOneDatabase } from './support/replicas.js';
 import { clientFor } from './support/scheduler.js';
-import { backend, createTestDatabase, type TestDatabase } from './support/test-database.js';
-import { contractViolations } from './support/validating-fetch.js';
+import { backend } from './support/test-database.js';
 import { enqueue, leaseJobs } from './support/worker-calls.js';
 
 const replicaCount = 4;
 /** Each replica also promotes due jobs every second, so that some promote runs near every job's run_at. */
 const sweepIntervalMs = 1000;
 
-let database: TestDatabase;
-const replicas: RunningScheduler[] = [];
-beforeAll(async () => {
-  if (backend !== 'postgres') return;
-  database = await createTestDatabase();
-  for (let i = 0; i < replicaCount; i++) {
-    replicas.push(await startScheduler(parseConfig(['--port', '0', '--db', database.db, '--log-level', 'silent', '--sweep-interval-ms', String(sweepIntervalMs)], {})!));
-  }
-});
-afterAll(async () => {
-  await Promise.all(replicas.map((replica) => replica.close()));
-  await database?.drop();
-  expect(contractViolations).toEqual([]);
-});
+const { replicas } = replicasOnOneDatabase(Array.from({ length: replicaCount }, () => sweepIntervalMs));
 
 describe.skipIf(backend !== 'postgres')('delayed jobs on several replicas', () => {
   it('are leased to a waiting poller as soon as they fall due', async () => {

@@ -1,29 +1,16 @@
 // Several schedulers on one PostgreSQL database: a job enqueued through one replica wakes a
 // poller parked on another, and a lost notification only delays it by the re-check interval.
-import { openStorage, parseConfig, startScheduler, type RunningScheduler } from '@foreman/scheduler';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStorage } from '@foreman/scheduler';
+import { describe, expect, it } from 'vitest';
 import { newJob } from '../packages/scheduler/src/jobs/new-job.js';
 import { clientFor } from './support/scheduler.js';
-import { backend, createTestDatabase, type TestDatabase } from './support/test-database.js';
-import { contractViolations } from './support/validating-fetch.js';
+import { replicasOnOneDatabase } from './support/replicas.js';
+import { backend } from './support/test-database.js';
 import { enqueue, leaseJobs } from './support/worker-calls.js';
 
-let database: TestDatabase;
-const replicas: RunningScheduler[] = [];
-beforeAll(async () => {
-  if (backend !== 'postgres') return;
-  database = await createTestDatabase();
-  // The second replica re-checks too rarely to be what wakes a poller within a test: only a
-  // notification can. The first re-checks often, for the lost-notification case.
-  for (const sweepIntervalMs of ['300', '60000']) {
-    replicas.push(await startScheduler(parseConfig(['--port', '0', '--db', database.db, '--log-level', 'silent', '--sweep-interval-ms', sweepIntervalMs], {})!));
-  }
-});
-afterAll(async () => {
-  await Promise.all(replicas.map((replica) => replica.close()));
-  await database?.drop();
-  expect(contractViolations).toEqual([]);
-});
+// The second replica re-checks too rarely to be what wakes a poller within a test: only a
+// notification can. The first re-checks often, for the lost-notification case.
+const { replicas, database } = replicasOnOneDatabase([300, 60_000]);
 
 describe.skipIf(backend !== 'postgres')('replicas sharing a PostgreSQL database', () => {
   it('wake a poller parked on one replica when a job is enqueued through another', async () => {
@@ -46,7 +33,7 @@ describe.skipIf(backend !== 'postgres')('replicas sharing a PostgreSQL database'
     const parked = leaseJobs(a, 'parked-on-a', { wait_ms: 20_000, types: ['silent'] });
     await new Promise((resolve) => setTimeout(resolve, 200));
     // A third connection that announces nothing, as if the notification had been lost.
-    const storage = await openStorage(database.db);
+    const storage = await openStorage(database().db);
     const now = storage.now();
     const spec = { type: 'silent', payload: {}, queue: 'default', priority: 0, max_attempts: 1, backoff: { strategy: 'fixed' as const, base_ms: 0, max_ms: 0, jitter: false }, timeout_ms: 1000, lease_ms: 30_000 };
     const { outcomes } = await storage.store.enqueueJobs({ jobs: [newJob(spec, now)], now });
